@@ -1,0 +1,80 @@
+"""blogapp: a server-rendered community blog with comments and daily email digests."""
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from . import account, admin, auth, blog, bulletins, comments, media, subscriptions
+from .auth.session import configure_login_manager
+from .caching import register_caching
+from .cli import register_cli
+from .config import load_config
+from .database import configure_sqlite_connections
+from .dates import register_date_filters
+from .errors import register_error_pages
+from .extensions import csrf, db, limiter, login_manager, mail, migrate
+from .importers import redirects
+from .security import register_security_headers, trust_reverse_proxies
+from .session_teardown import register_session_teardown
+from .templating import register_template_globals
+from .urls import register_url_converters
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS_FOLDER = Path(__file__).resolve().parent / "migrations"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application; wires things together and does nothing else."""
+    app = Flask(
+        __name__,
+        instance_path=instance_folder(test_config),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    load_config(app, test_config)
+    register_extensions(app)
+    register_url_converters(app)
+    register_blueprints(app)
+    register_caching(app)
+    register_error_pages(app)
+    register_security_headers(app)
+    trust_reverse_proxies(app)
+    register_date_filters(app)
+    register_template_globals(app)
+    register_cli(app)
+    return app
+
+
+def instance_folder(test_config: dict[str, Any] | None) -> str:
+    """``instance/`` beside the package, unless a test or BLOGAPP_INSTANCE_PATH names another."""
+    if test_config is not None and test_config.get("INSTANCE_PATH"):
+        return str(test_config["INSTANCE_PATH"])
+    return os.environ.get("BLOGAPP_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_FOLDER), render_as_batch=True)
+    csrf.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    register_session_teardown(app)
+    configure_login_manager(login_manager)
+    with app.app_context():
+        configure_sqlite_connections(db.engine)
+
+
+def register_blueprints(app: Flask) -> None:
+    app.register_blueprint(blog.bp)
+    app.register_blueprint(auth.bp, url_prefix="/auth")
+    app.register_blueprint(account.bp, url_prefix="/account")
+    app.register_blueprint(comments.bp)
+    app.register_blueprint(admin.bp, url_prefix="/admin")
+    app.register_blueprint(media.bp)
+    app.register_blueprint(bulletins.bp)
+    app.register_blueprint(redirects.bp)
+    app.register_blueprint(subscriptions.bp)

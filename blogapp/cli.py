@@ -1,0 +1,96 @@
+"""Commands: ``flask setup``, ``serve``, ``demo``, ``users``, ``digest``, ``scheduler``."""
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+
+from .auth.operations import AccountError, create_user
+from .config import write_secret_key_file
+from .demo import DEMO_CREDENTIALS_FILE, demo_login_hint, load_demo
+from .digest.cli import digest_cli, scheduler_command
+from .extensions import db
+from .importers.commands import import_blogger_command
+from .models import Post, Role, User
+from .serve import serve
+
+users_cli = AppGroup("users", help="Manage accounts.")
+
+
+def database_is_empty() -> bool:
+    return not db.session.scalar(select(func.count()).select_from(User)) and not db.session.scalar(
+        select(func.count()).select_from(Post)
+    )
+
+
+@click.command("setup")
+@with_appcontext
+def setup_command() -> None:
+    """Prepare instance/: secret key, database schema, demo content on an empty database."""
+    instance = Path(current_app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not current_app.config.get("SECRET_KEY") and write_secret_key_file(str(instance)):
+        click.echo(f"Wrote a new secret key to {instance / 'secret_key'}.")
+    upgrade()
+    if database_is_empty():
+        load_demo(instance / DEMO_CREDENTIALS_FILE)
+        click.echo("Loaded the demo blog.")
+
+
+@click.command("serve")
+@with_appcontext
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve_command(host: str, port: int) -> None:
+    """Serve the blog for development and demonstration, in one process."""
+    serve(current_app._get_current_object(), host, port)
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load the demo posts and the demo editor account (into an empty database)."""
+    if not database_is_empty():
+        raise click.ClickException("The database already has content; the demo loads only once.")
+    load_demo(Path(current_app.instance_path) / DEMO_CREDENTIALS_FILE)
+    click.echo(demo_login_hint(Path(current_app.instance_path) / DEMO_CREDENTIALS_FILE))
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", "display_name", required=True, help="The name shown on the blog.")
+@click.option("--role", type=click.Choice([role.value for role in Role]), default="reader")
+@click.option(
+    "--password-file",
+    type=click.File("r"),
+    help="Read the password from this file instead of asking for it.",
+)
+def create_user_command(email: str, display_name: str, role: str, password_file) -> None:
+    """Create an account (its address counts as confirmed)."""
+    if password_file is not None:
+        password = password_file.read().strip()
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < 10:
+        raise click.ClickException("The password must be at least 10 characters long.")
+    try:
+        user = create_user(email, display_name, password, Role(role), confirmed=True)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Created {user.role.value} {user.email} ({user.display_name}).")
+
+
+def register_cli(app: Flask) -> None:
+    for command in (
+        setup_command,
+        serve_command,
+        demo_command,
+        import_blogger_command,
+        scheduler_command,
+    ):
+        app.cli.add_command(command)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(digest_cli)

@@ -1,0 +1,38 @@
+"""Database engine settings that SQLAlchemy URLs cannot express."""
+
+import sqlite3
+
+from sqlalchemy import Engine, event
+from sqlalchemy.pool import ConnectionPoolEntry
+
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=15000",
+)
+
+
+def apply_sqlite_pragmas(connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
+    """WAL lets readers work while one writer writes; the busy timeout waits out the writer."""
+    cursor = connection.cursor()
+    for pragma in SQLITE_PRAGMAS:
+        cursor.execute(pragma)
+    cursor.close()
+
+
+def configure_sqlite_connections(engine: Engine) -> None:
+    """Apply the SQLite pragmas to every new connection of ``engine``.
+
+    Transactions keep pysqlite's own control on purpose: it sends BEGIN just before the first
+    INSERT, UPDATE or DELETE, so a write transaction starts by asking for the write lock and
+    waits out the busy timeout. Beginning at the first SELECT instead (SQLAlchemy's recipe
+    for SAVEPOINT support) gives "database is locked" at once to a writer that read first
+    while another wrote (tests/web/test_concurrent_comments.py shows it).
+    """
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", apply_sqlite_pragmas)
+
+
+def is_postgresql(engine: Engine) -> bool:
+    return engine.dialect.name == "postgresql"

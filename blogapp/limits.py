@@ -1,0 +1,47 @@
+"""Rate limits: how often one address, account or IP may log in, register, comment and mail.
+
+Each limit is a setting, so a site can tune it in instance/config.py or with a BLOGAPP_
+environment variable (e.g. BLOGAPP_LOGIN_LIMIT_PER_ADDRESS="3 per minute"); the limits are
+counted in RATELIMIT_STORAGE_URI (memory by default, Redis when several processes serve).
+"""
+
+from collections.abc import Callable
+
+from flask import current_app, request
+from flask.wrappers import Response
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+
+DEFAULT_LIMITS = {
+    "LOGIN_LIMIT_PER_IP": "20 per minute; 200 per day",
+    "LOGIN_LIMIT_PER_ADDRESS": "5 per minute; 30 per day",
+    "REGISTER_LIMIT": "5 per hour; 20 per day",
+    "PASSWORD_RESET_LIMIT_PER_IP": "5 per hour",
+    "PASSWORD_RESET_LIMIT_PER_ADDRESS": "3 per hour",
+    "CONFIRMATION_MAIL_LIMIT": "3 per hour",
+    "EMAIL_CHANGE_LIMIT": "5 per hour",
+    "COMMENT_LIMIT": "6 per minute; 60 per hour",
+    "REPORT_LIMIT": "20 per hour",
+}
+
+
+def configured(name: str) -> Callable[[], str]:
+    """The limit the site set for ``name``, read when a request is checked."""
+    return lambda: current_app.config.get(name, DEFAULT_LIMITS[name])
+
+
+def submitted_address() -> str:
+    """Key a limit on the email address typed into the form, whoever sends it."""
+    return "address:" + request.form.get("email", "").strip().lower()
+
+
+def account_or_ip() -> str:
+    """Key a limit on the logged-in account, or on the IP address of a visitor."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return "ip:" + (get_remote_address() or "")
+
+
+def failed(response: Response) -> bool:
+    """Count an attempt only when it did not succeed (a failed log-in answers 4xx)."""
+    return response.status_code >= 400

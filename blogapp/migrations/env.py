@@ -1,0 +1,82 @@
+"""Alembic environment: the app's engine and metadata, via Flask-Migrate."""
+
+import logging
+from logging.config import fileConfig
+
+from alembic import context
+from flask import current_app
+
+from blogapp.models import UTCDateTime
+
+config = context.config
+fileConfig(config.config_file_name, disable_existing_loggers=False)
+logger = logging.getLogger("alembic.env")
+
+#: What the models do not describe: full-text tables and indexes made by raw SQL in migrations.
+UNMODELLED_TABLE_PREFIXES = ("post_fts", "bulletin_fts")
+UNMODELLED_INDEXES = {"ix_posts_search", "ix_bulletins_search"}
+
+
+def get_engine():
+    return current_app.extensions["migrate"].db.engine
+
+
+def get_metadata():
+    return current_app.extensions["migrate"].db.metadata
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    """Leave the full-text search tables (SQLite) and expression indexes (PostgreSQL) alone."""
+    if type_ == "table" and name and name.startswith(UNMODELLED_TABLE_PREFIXES):
+        return False
+    return not (type_ == "index" and name in UNMODELLED_INDEXES)
+
+
+def render_item(type_, obj, autogen_context):
+    """Write the UTC column type as a plain DateTime, so migrations import nothing of ours."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime()"
+    return False
+
+
+config.set_main_option(
+    "sqlalchemy.url", get_engine().url.render_as_string(hide_password=False).replace("%", "%%")
+)
+
+
+def run_migrations_offline():
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=get_metadata(),
+        literal_binds=True,
+        include_object=include_object,
+        render_item=render_item,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online():
+    def process_revision_directives(context, revision, directives):
+        if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
+            directives[:] = []
+            logger.info("No changes in schema detected.")
+
+    conf_args = dict(current_app.extensions["migrate"].configure_args)
+    conf_args.setdefault("process_revision_directives", process_revision_directives)
+    with get_engine().connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=get_metadata(),
+            include_object=include_object,
+            render_item=render_item,
+            **conf_args,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

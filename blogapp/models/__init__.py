@@ -1,0 +1,43 @@
+"""The tables; import models from here."""
+
+from .bulletins import Bulletin, BulletinFeed, RemovedFeedItem
+from .comments import ANONYMOUS, DELETED_USER, REMOVED_STATES, Comment, CommentState
+from .digests import (
+    UNFINISHED_STATES,
+    DeliveryState,
+    DigestDelivery,
+    DigestRun,
+    Subscription,
+)
+from .moderation import CommentReport, SiteSetting
+from .posts import Label, Post, PostStatus, Series, post_labels
+from .types import UTCDateTime
+from .uploads import Upload
+from .users import Role, User
+
+__all__ = [
+    "ANONYMOUS",
+    "DELETED_USER",
+    "REMOVED_STATES",
+    "UNFINISHED_STATES",
+    "Bulletin",
+    "BulletinFeed",
+    "Comment",
+    "CommentReport",
+    "CommentState",
+    "DeliveryState",
+    "DigestDelivery",
+    "DigestRun",
+    "Label",
+    "Post",
+    "PostStatus",
+    "RemovedFeedItem",
+    "Role",
+    "Series",
+    "SiteSetting",
+    "Subscription",
+    "UTCDateTime",
+    "Upload",
+    "User",
+    "post_labels",
+]

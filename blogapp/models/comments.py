@@ -1,0 +1,108 @@
+"""Comments: threads one level deep, as on Blogger."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
+
+from ..dates import utcnow
+from ..extensions import db
+from .posts import Post
+from .types import UTCDateTime, text_enum
+from .users import User
+
+ANONYMOUS = "Anonymous"
+DELETED_USER = "Deleted user"
+
+
+def shown_name_of(anonymous: bool, account_name: str | None, author_name: str | None) -> str:
+    """ "Anonymous" when posted so, else the account's name, else the name typed on import."""
+    if anonymous:
+        return ANONYMOUS
+    return account_name or author_name or DELETED_USER
+
+
+class CommentState(enum.StrEnum):
+    VISIBLE = "visible"
+    PENDING = "pending"
+    REMOVED_BY_AUTHOR = "removed_by_author"
+    REMOVED_BY_EDITOR = "removed_by_editor"
+    #: Held for approval, then removed before readers ever saw it: shown to nobody.
+    DISCARDED = "discarded"
+
+
+REMOVED_STATES = (CommentState.REMOVED_BY_AUTHOR, CommentState.REMOVED_BY_EDITOR)
+
+
+class ShownComment:
+    """What a comment and a thread's plain record of one have in common (``id`` and
+    ``state``)."""
+
+    __slots__ = ()
+
+    @property
+    def is_removed(self) -> bool:
+        return self.state in REMOVED_STATES
+
+    @property
+    def anchor(self) -> str:
+        """The id of its element on the page: ``#c123`` links to it."""
+        return f"c{self.id}"
+
+
+class Comment(ShownComment, db.Model):
+    __tablename__ = "comments"
+    __table_args__ = (
+        Index("ix_comments_post_created", "post_id", "created_at"),
+        Index("ix_comments_state_created", "state", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    #: The top-level comment of the thread; None for a top-level comment itself.
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comments.id", ondelete="CASCADE"), index=True
+    )
+    #: The comment whose "Reply" was used (top-level or a reply): its author hears of the answer.
+    #: No foreign key: SQLite cannot add one to a table in place, and comments are only ever
+    #: deleted with their whole post, so the reference cannot dangle.
+    reply_to_id: Mapped[int | None]
+    #: The name typed on an imported comment (no account behind it).
+    author_name: Mapped[str | None] = mapped_column(String(100))
+    #: Posted as "Anonymous": the public never learns who; editors do.
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    #: Exactly as typed.
+    body: Mapped[str] = mapped_column(Text)
+    #: ``body`` rendered to sanitised HTML when the comment is saved.
+    body_html: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    state: Mapped[CommentState] = mapped_column(
+        text_enum(CommentState), default=CommentState.VISIBLE
+    )
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The entry id the comment had in a Blogger export, so importing it again adds nothing.
+    legacy_id: Mapped[str | None] = mapped_column(String(200), unique=True, index=True)
+
+    post: Mapped[Post] = relationship()
+    user: Mapped[User | None] = relationship()
+    parent: Mapped["Comment | None"] = relationship(remote_side=[id], foreign_keys=[parent_id])
+    reply_to: Mapped["Comment | None"] = relationship(
+        primaryjoin=lambda: foreign(Comment.reply_to_id) == Comment.id, remote_side=[id]
+    )
+
+    def __repr__(self) -> str:
+        return f"<Comment {self.id} on post {self.post_id}>"
+
+    @property
+    def shown_name(self) -> str:
+        """The name the public sees."""
+        account_name = self.user.display_name if self.user is not None else None
+        return shown_name_of(self.anonymous, account_name, self.author_name)
+
+    @property
+    def is_visible(self) -> bool:
+        return self.state == CommentState.VISIBLE

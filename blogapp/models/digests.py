@@ -1,0 +1,116 @@
+"""Email subscriptions and the record of every daily digest run and message."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..dates import utcnow
+from ..extensions import db
+from .types import UTCDateTime, text_enum
+from .users import User
+
+
+def choice_words(wants_posts: bool, wants_bulletins: bool) -> str:
+    """'new posts and union bulletins', as pages and emails describe a choice."""
+    choices = ((wants_posts, "new posts"), (wants_bulletins, "union bulletins"))
+    return " and ".join(words for wanted, words in choices if wanted)
+
+
+class Subscription(db.Model):
+    """What one reader wants in their daily email; kept (inactive) when they stop."""
+
+    __tablename__ = "subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    wants_posts: Mapped[bool] = mapped_column(default=True)
+    wants_bulletins: Mapped[bool] = mapped_column(default=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Subscription of user {self.user_id}: {self.choice_words or 'nothing'}>"
+
+    @property
+    def is_receiving(self) -> bool:
+        """Whether a digest goes to this reader at all."""
+        return self.active and (self.wants_posts or self.wants_bulletins)
+
+    @property
+    def choice_words(self) -> str:
+        return choice_words(self.wants_posts, self.wants_bulletins)
+
+
+class DigestRun(db.Model):
+    """One day's digest: the window of new content [start, end) it covers.
+
+    The unique window end (and start) decides which process creates a run when several
+    start the same one; the deliveries say what was sent.
+    """
+
+    __tablename__ = "digest_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime, unique=True)
+    window_end: Mapped[datetime] = mapped_column(UTCDateTime, unique=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    post_count: Mapped[int] = mapped_column(default=0)
+    bulletin_count: Mapped[int] = mapped_column(default=0)
+    subscriber_count: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"<DigestRun {self.id} ending {self.window_end:%Y-%m-%d %H:%M}>"
+
+
+class DeliveryState(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    #: Nothing new matched the subscriber's choice: no message.
+    SKIPPED_EMPTY = "skipped_empty"
+    #: The subscriber stopped the digest (or lost the right to it) before it went.
+    CANCELLED = "cancelled"
+
+
+UNFINISHED_STATES = (DeliveryState.PENDING, DeliveryState.SENDING)
+
+
+class DigestDelivery(db.Model):
+    """One subscriber's message of a run, written before anything is sent."""
+
+    __tablename__ = "digest_deliveries"
+    __table_args__ = (
+        UniqueConstraint("run_id", "user_id", name="uq_digest_deliveries_run_user"),
+        Index("ix_digest_deliveries_run_state", "run_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("digest_runs.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: Chosen before the first attempt and re-used by every re-send of the message.
+    message_id: Mapped[str | None] = mapped_column(String(255))
+    state: Mapped[DeliveryState] = mapped_column(
+        text_enum(DeliveryState), default=DeliveryState.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Not before this time (a temporary SMTP error backs off); None means now.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The sender process holding this delivery, and until when its claim lasts.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    run: Mapped[DigestRun] = relationship()
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<DigestDelivery {self.id} run {self.run_id} user {self.user_id} {self.state}>"

@@ -1,0 +1,41 @@
+"""Settings editors change on the site itself (at /admin/settings), kept in the database.
+
+They live in a table rather than in the configuration because editors, not the person who
+runs the server, decide them; a change must take effect at once in every server process,
+without a restart.
+"""
+
+from dataclasses import dataclass, fields
+
+from sqlalchemy import select
+
+from .extensions import db
+from .models import SiteSetting
+
+
+@dataclass
+class SiteSettings:
+    #: Comments held for approval from each account until this many of its comments were
+    #: approved; 0 publishes every comment at once.
+    hold_first_comments: int = 0
+
+
+def load_site_settings() -> SiteSettings:
+    """The current settings; those never saved have their defaults."""
+    stored = {row.name: row.value for row in db.session.scalars(select(SiteSetting))}
+    settings = SiteSettings()
+    for field in fields(SiteSettings):
+        if field.name in stored:
+            try:
+                setattr(settings, field.name, int(stored[field.name]))
+            except ValueError:
+                continue
+    return settings
+
+
+def save_site_settings(settings: SiteSettings) -> None:
+    for field in fields(SiteSettings):
+        row = db.session.get(SiteSetting, field.name) or SiteSetting(name=field.name)
+        row.value = str(getattr(settings, field.name))
+        db.session.add(row)
+    db.session.commit()
