@@ -1,0 +1,240 @@
+"""Reading posts: what visitors may see, in the order they see it."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+from typing import Generic, Protocol, TypeVar
+
+from flask import abort, current_app
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select, tuple_
+
+from ..dates import local_date, local_month_bounds, local_year_bounds, utcnow
+from ..extensions import db
+from ..models import Label, Post, PostStatus, Series, post_labels
+
+
+class Published(Protocol):
+    published_at: datetime
+
+
+Item = TypeVar("Item", bound=Published)
+
+
+@dataclass
+class DayOfItems(Generic[Item]):
+    """What was published on one day, as readers' calendars have it."""
+
+    day: date
+    items: list[Item]
+
+    @property
+    def posts(self) -> list[Item]:
+        """The name the post listings use."""
+        return self.items
+
+
+DayOfPosts = DayOfItems[Post]
+
+
+@dataclass(frozen=True)
+class PostLink:
+    """Enough of a post to link to it."""
+
+    title: str
+    published_year: int
+    published_month: int
+    slug: str
+
+    @property
+    def url_values(self) -> dict[str, object]:
+        return {"year": self.published_year, "month": self.published_month, "slug": self.slug}
+
+
+LINK_COLUMNS = (Post.title, Post.published_year, Post.published_month, Post.slug)
+
+
+@dataclass(frozen=True)
+class LabelCount:
+    name: str
+    slug: str
+    uses: int
+
+
+@dataclass
+class ArchiveYear:
+    year: int
+    count: int = 0
+    months: list[tuple[int, int]] = field(default_factory=list)
+
+
+def is_visible(now: datetime | None = None) -> ColumnElement[bool]:
+    """Published or scheduled, and its time has come: scheduled posts need no job."""
+    return and_(Post.status != PostStatus.DRAFT, Post.published_at <= (now or utcnow()))
+
+
+def visible_posts() -> Select[tuple[Post]]:
+    """Every post a visitor may read, newest first."""
+    return select(Post).where(is_visible()).order_by(Post.published_at.desc(), Post.id.desc())
+
+
+def posts_published_between(start: datetime, end: datetime) -> Select[tuple[Post]]:
+    return visible_posts().where(Post.published_at >= start, Post.published_at < end)
+
+
+def posts_in_month(year: int, month: int) -> Select[tuple[Post]]:
+    return posts_published_between(*local_month_bounds(year, month))
+
+
+def posts_in_year(year: int) -> Select[tuple[Post]]:
+    return posts_published_between(*local_year_bounds(year))
+
+
+def posts_with_label(label: Label) -> Select[tuple[Post]]:
+    """Newest first, as a test on each post: the database walks the date index and stops
+    after a page, instead of sorting every post the label has."""
+    labelled = exists().where(post_labels.c.post_id == Post.id, post_labels.c.label_id == label.id)
+    return visible_posts().where(labelled)
+
+
+def posts_in_series(series: Series) -> Select[tuple[Post]]:
+    """A series' posts, highest number (the latest) first."""
+    return (
+        select(Post)
+        .where(is_visible(), Post.series_id == series.id)
+        .order_by(Post.series_number.desc().nulls_last(), Post.published_at.desc())
+    )
+
+
+@dataclass
+class Page(Generic[Item]):
+    """One page of a newest-first listing.
+
+    It fetches one row more than it shows to know whether older ones follow, so a listing's
+    total is only counted when a page shows it (the home page never does).
+    """
+
+    items: list[Item]
+    page: int
+    has_next: bool
+    statement: Select
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+    @cached_property
+    def total(self) -> int:
+        listing = self.statement.order_by(None).subquery()
+        return db.session.scalar(select(func.count()).select_from(listing)) or 0
+
+
+def page_of(statement: Select, page: int, per_page: int | None = None) -> Page:
+    """One page of posts (or bulletins); a page past the end is a 404."""
+    per_page = per_page or current_app.config["POSTS_PER_PAGE"]
+    rows = list(db.session.scalars(statement.limit(per_page + 1).offset((page - 1) * per_page)))
+    if page > 1 and not rows:
+        abort(404)
+    return Page(rows[:per_page], page, len(rows) > per_page, statement)
+
+
+def group_by_day(items: Iterable[Item]) -> list[DayOfItems[Item]]:
+    """Posts (or bulletins) under the day heading readers see them on (the blog's zone)."""
+    days: list[DayOfItems[Item]] = []
+    for item in items:
+        day = local_date(item.published_at)
+        if not days or days[-1].day != day:
+            days.append(DayOfItems(day, []))
+        days[-1].items.append(item)
+    return days
+
+
+def find_visible_post(year: int, month: int, slug: str) -> Post | None:
+    return db.session.scalar(
+        select(Post).where(
+            is_visible(),
+            Post.published_year == year,
+            Post.published_month == month,
+            Post.slug == slug,
+        )
+    )
+
+
+def first_link(statement: Select) -> PostLink | None:
+    row = db.session.execute(statement.limit(1)).first()
+    return PostLink(*row) if row else None
+
+
+def older_and_newer(post: Post) -> tuple[PostLink | None, PostLink | None]:
+    """The posts just before and just after ``post`` on the blog."""
+    position = tuple_(Post.published_at, Post.id)
+    here = (post.published_at, post.id)
+    visible = select(*LINK_COLUMNS).where(is_visible())
+    older = first_link(
+        visible.where(position < here).order_by(Post.published_at.desc(), Post.id.desc())
+    )
+    newer = first_link(visible.where(position > here).order_by(Post.published_at, Post.id))
+    return older, newer
+
+
+def series_neighbours(post: Post) -> tuple[PostLink | None, PostLink | None]:
+    """The previous and next numbered posts of the same series."""
+    if post.series_id is None or post.series_number is None:
+        return None, None
+    in_series = select(*LINK_COLUMNS).where(is_visible(), Post.series_id == post.series_id)
+    number = post.series_number
+    previous = first_link(
+        in_series.where(Post.series_number < number).order_by(Post.series_number.desc())
+    )
+    following = first_link(
+        in_series.where(Post.series_number > number).order_by(Post.series_number)
+    )
+    return previous, following
+
+
+def archive_counts() -> list[ArchiveYear]:
+    """Years and months with their numbers of posts, newest first, in one query."""
+    rows = db.session.execute(
+        select(Post.published_year, Post.published_month, func.count())
+        .where(is_visible())
+        .group_by(Post.published_year, Post.published_month)
+        .order_by(Post.published_year.desc(), Post.published_month.desc())
+    )
+    years: list[ArchiveYear] = []
+    for year, month, count in rows:
+        if not years or years[-1].year != year:
+            years.append(ArchiveYear(year))
+        years[-1].count += count
+        years[-1].months.append((month, count))
+    return years
+
+
+def labels_in_use(limit: int = 40) -> list[LabelCount]:
+    """The most used labels with their counts of visible posts, by name."""
+    uses = func.count(post_labels.c.post_id)
+    rows = db.session.execute(
+        select(Label.name, Label.slug, uses)
+        .join(post_labels, post_labels.c.label_id == Label.id)
+        .join(Post, Post.id == post_labels.c.post_id)
+        .where(is_visible())
+        .group_by(Label.id, Label.name, Label.slug)
+        .order_by(uses.desc(), Label.name)
+        .limit(limit)
+    )
+    return sorted((LabelCount(*row) for row in rows), key=lambda label: label.name.lower())
+
+
+def label_by_slug(slug: str) -> Label | None:
+    return db.session.scalar(select(Label).where(Label.slug == slug))
+
+
+def series_by_slug(slug: str) -> Series | None:
+    return db.session.scalar(select(Series).where(Series.slug == slug))

@@ -1,0 +1,99 @@
+"""The reading pages."""
+
+from flask import abort, render_template, request
+from flask_login import current_user
+
+from ..comments.display import thread_html
+from ..dates import month_name
+from ..typed_text import whole_number
+from . import bp
+from .queries import (
+    Page,
+    find_visible_post,
+    group_by_day,
+    label_by_slug,
+    older_and_newer,
+    page_of,
+    posts_in_month,
+    posts_in_series,
+    posts_in_year,
+    posts_with_label,
+    series_by_slug,
+    series_neighbours,
+    visible_posts,
+)
+
+#: No listing has this many pages; a larger number would overflow the database's offset.
+LAST_POSSIBLE_PAGE = 10**9
+
+
+def requested_page() -> int:
+    """The ``?page=`` number; anything but a positive whole number is a 404."""
+    page = whole_number(request.args.get("page", "1"), LAST_POSSIBLE_PAGE)
+    if not page:
+        abort(404)
+    return page
+
+
+def render_listing(template: str, pagination: Page, **context: object) -> str:
+    """A page of posts grouped under their day headings."""
+    return render_template(
+        template,
+        pagination=pagination,
+        days=group_by_day(pagination.items),
+        **context,
+    )
+
+
+@bp.get("/")
+def home() -> str:
+    return render_listing("blog/home.html", page_of(visible_posts(), requested_page()))
+
+
+@bp.get("/<int(fixed_digits=4):year>/")
+def archive_year(year: int) -> str:
+    pagination = page_of(posts_in_year(year), requested_page())
+    if not pagination.items:
+        abort(404)
+    return render_listing("blog/archive.html", pagination, heading=str(year), year=year)
+
+
+@bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/")
+def archive_month(year: int, month: int) -> str:
+    if not 1 <= month <= 12:
+        abort(404)
+    pagination = page_of(posts_in_month(year, month), requested_page())
+    if not pagination.items:
+        abort(404)
+    heading = f"{month_name(month)} {year}"
+    return render_listing("blog/archive.html", pagination, heading=heading, year=year, month=month)
+
+
+@bp.get("/label/<slug>")
+def label(slug: str) -> str:
+    found = label_by_slug(slug) or abort(404)
+    pagination = page_of(posts_with_label(found), requested_page())
+    return render_listing("blog/label.html", pagination, label=found)
+
+
+@bp.get("/series/<slug>")
+def series(slug: str) -> str:
+    found = series_by_slug(slug) or abort(404)
+    pagination = page_of(posts_in_series(found), requested_page())
+    return render_listing("blog/series.html", pagination, series=found)
+
+
+@bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<slug>")
+def post(year: int, month: int, slug: str) -> str:
+    found = find_visible_post(year, month, slug) or abort(404)
+    older, newer = older_and_newer(found)
+    series_previous, series_next = series_neighbours(found)
+    return render_template(
+        "blog/post.html",
+        post=found,
+        older=older,
+        newer=newer,
+        series_previous=series_previous,
+        series_next=series_next,
+        thread_html=thread_html(found, current_user._get_current_object()),
+    )
