@@ -1,0 +1,48 @@
+"""The forms on the account page; each has its own prefix, as several share one page."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField
+from wtforms.validators import DataRequired, InputRequired
+
+from ..auth.forms import display_name_field, email_field, new_password_fields
+
+
+def current_password_field(label: str = "Your current password") -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[InputRequired("Please type your current password.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class ProfileForm(FlaskForm):
+    display_name = display_name_field()
+    anonymous_by_default = BooleanField("Tick “Post as Anonymous” for me on every new comment")
+    notify_replies = BooleanField("Email me replies to my comments")
+
+
+class EmailChangeForm(FlaskForm):
+    email = email_field("New email address")
+    current_password = current_password_field()
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = current_password_field()
+    password, password_again = new_password_fields()
+
+
+class DeleteAccountForm(FlaskForm):
+    current_password = current_password_field("Your password")
+    understood = BooleanField(
+        "I understand that my account cannot be restored",
+        validators=[DataRequired("Please tick the box to confirm.")],
+    )
+
+
+#: Prefix of each form on the page, and its class.
+ACCOUNT_FORMS: dict[str, type[FlaskForm]] = {
+    "profile": ProfileForm,
+    "email": EmailChangeForm,
+    "password": PasswordChangeForm,
+    "delete": DeleteAccountForm,
+}

@@ -1,0 +1,127 @@
+"""The account page and the forms on it; each form posts to its own address."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from ..auth.operations import AccountError
+from ..auth.tokens import TokenError
+from ..auth.views import token_problem
+from ..extensions import limiter
+from ..limits import account_or_ip, configured
+from . import bp, operations
+from .forms import ACCOUNT_FORMS
+
+
+def blank_forms() -> dict[str, FlaskForm]:
+    """Every form on the page, unfilled except the profile, which shows the current settings."""
+    forms = {prefix: form(prefix=prefix, formdata=None) for prefix, form in ACCOUNT_FORMS.items()}
+    forms["profile"] = ACCOUNT_FORMS["profile"](prefix="profile", formdata=None, obj=current_user)
+    return forms
+
+
+def posted_form(prefix: str) -> FlaskForm:
+    return ACCOUNT_FORMS[prefix](prefix=prefix)
+
+
+def render_settings(posted: FlaskForm | None = None) -> tuple[str, int]:
+    """The page; with ``posted``, that form as it was sent, with its errors (422)."""
+    forms = blank_forms()
+    if posted is None:
+        return render_template("account/settings.html", forms=forms), 200
+    prefix = next(name for name, form in ACCOUNT_FORMS.items() if isinstance(posted, form))
+    forms[prefix] = posted
+    return render_template("account/settings.html", forms=forms, open_form=prefix), 422
+
+
+def show_error(form: FlaskForm, error: AccountError) -> tuple[str, int]:
+    """Re-show the page with ``error`` beside the field it is about."""
+    field = getattr(form, error.field or "", None) or next(iter(form))
+    field.errors = [*field.errors, str(error)]
+    return render_settings(form)
+
+
+@bp.get("")
+@login_required
+def settings() -> tuple[str, int]:
+    return render_settings()
+
+
+@bp.post("/profile")
+@login_required
+def update_profile() -> Response | tuple[str, int]:
+    form = posted_form("profile")
+    if not form.validate():
+        return render_settings(form)
+    operations.update_profile(
+        current_user,
+        form.display_name.data,
+        form.anonymous_by_default.data,
+        form.notify_replies.data,
+    )
+    flash("Your settings are saved.", "success")
+    return redirect(url_for("account.settings"))
+
+
+@bp.post("/email")
+@login_required
+@limiter.limit(configured("EMAIL_CHANGE_LIMIT"), key_func=account_or_ip)
+def change_email() -> Response | tuple[str, int]:
+    form = posted_form("email")
+    if not form.validate():
+        return render_settings(form)
+    try:
+        operations.request_email_change(current_user, form.email.data, form.current_password.data)
+    except AccountError as error:
+        return show_error(form, error)
+    flash(
+        f"We have sent a link to {form.email.data.strip()}. Your address changes when you open it.",
+        "success",
+    )
+    return redirect(url_for("account.settings"))
+
+
+@bp.get("/email/confirm/<token>")
+def confirm_email_change(token: str) -> Response | tuple[str, int]:
+    try:
+        user = operations.confirm_email_change(token)
+    except TokenError as error:
+        return token_problem(error, "account.settings")
+    except AccountError as error:
+        return render_template("account/email_taken.html", message=str(error)), 409
+    flash(f"Your email address is now {user.email}.", "success")
+    return redirect(url_for("account.settings" if current_user.is_authenticated else "auth.login"))
+
+
+@bp.post("/password")
+@login_required
+def change_password() -> Response | tuple[str, int]:
+    form = posted_form("password")
+    if not form.validate():
+        return render_settings(form)
+    try:
+        operations.change_password(current_user, form.current_password.data, form.password.data)
+    except AccountError as error:
+        return show_error(form, error)
+    login_user(current_user._get_current_object())
+    flash(
+        "Your password is changed. Any other computer you were logged in on is logged out.",
+        "success",
+    )
+    return redirect(url_for("account.settings"))
+
+
+@bp.post("/delete")
+@login_required
+def delete_account() -> Response | tuple[str, int]:
+    form = posted_form("delete")
+    if not form.validate():
+        return render_settings(form)
+    try:
+        operations.delete_account(current_user, form.current_password.data)
+    except AccountError as error:
+        return show_error(form, error)
+    logout_user()
+    flash("Your account has been deleted. Your comments stay, without your name.", "info")
+    return redirect(url_for("blog.home"))

@@ -1,0 +1,108 @@
+"""The comment thread of a post page, with what its reader may do with each comment.
+
+A busy thread is the most expensive part of the blog to render, and every reader sees almost
+the same one: only the buttons on their own comments differ (Remove instead of Report). So the
+thread is rendered once per change of content, for everyone, with each comment's buttons
+marked; a reader's page takes that rendering and puts their own buttons on their own
+comments. Editors (who may remove anything) and readers with a comment the shared rendering
+does not have yet (held for approval, or just written) get a rendering of their own.
+"""
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from flask import render_template
+from markupsafe import Markup
+
+from ..caching import cached_for_generation
+from ..models import CommentState, Post, User
+from .permissions import is_member, may_remove
+from .threads import Entry, ThreadComment, comment_threads, own_comments
+
+ACTIONS = re.compile(r"<!--actions (\d+) ([\d.]+)-->(.*?)<!--/actions-->", re.DOTALL)
+
+
+def entries_of(threads: list[Entry]) -> Iterator[Entry]:
+    """Every entry of the threads, replies included."""
+    for entry in threads:
+        yield entry
+        yield from entry.replies
+
+
+def mark_actions(entry: Entry, post: Post, viewer: User | None) -> None:
+    """Reply on shown comments of an open post; Report on others' comments (the report page
+    asks visitors to log in); Remove where ``viewer`` may remove."""
+    comment = entry.comment
+    shown = comment.state == CommentState.VISIBLE
+    own = viewer is not None and comment.user_id is not None and comment.user_id == viewer.id
+    entry.may_reply = shown and post.comments_open
+    entry.may_report = shown and not own
+    entry.may_remove = may_remove(comment, viewer)
+
+
+def threads_for(post: Post, viewer: User | None) -> list[Entry]:
+    """The numbered threads ``viewer`` sees, each entry marked with the actions it offers."""
+    threads = comment_threads(post, viewer)
+    for entry in entries_of(threads):
+        mark_actions(entry, post, viewer)
+    return threads
+
+
+def render_thread(post: Post, threads: list[Entry], marked: bool) -> str:
+    return render_template("comments/_thread.html", post=post, threads=threads, mark_actions=marked)
+
+
+@dataclass(frozen=True)
+class SharedThread:
+    """A thread rendered for everyone, cut where each comment's buttons go."""
+
+    #: The HTML between the buttons: one more piece than there are comments.
+    pieces: list[str]
+    #: Each comment's id and the buttons everyone sees on it.
+    buttons: list[tuple[int, str]]
+    #: Each comment's number in the thread, by id.
+    numbers: dict[int, str]
+
+    @classmethod
+    def cut(cls, html: str) -> "SharedThread":
+        parts = ACTIONS.split(html)
+        ids = [int(comment_id) for comment_id in parts[1::4]]
+        buttons = list(zip(ids, parts[3::4], strict=True))
+        return cls(parts[0::4], buttons, dict(zip(ids, parts[2::4], strict=True)))
+
+    def with_buttons(self, own: dict[int, str]) -> Markup:
+        """The thread with ``own`` buttons (by comment id) in place of everyone's."""
+        html = [self.pieces[0]]
+        for (comment_id, everyones), piece in zip(self.buttons, self.pieces[1:], strict=True):
+            html.append(own.get(comment_id, everyones))
+            html.append(piece)
+        return Markup("".join(html))  # noqa: S704 - rendered by the escaping template
+
+
+def shared_thread(post: Post) -> SharedThread:
+    threads = threads_for(post, None)
+    return SharedThread.cut(render_thread(post, threads, marked=True) if threads else "")
+
+
+def buttons_for(post: Post, comment: ThreadComment, number: str, viewer: User) -> str:
+    """The buttons ``viewer`` gets on one of their own comments."""
+    entry = Entry(number, comment)
+    mark_actions(entry, post, viewer)
+    match = ACTIONS.search(render_thread(post, [entry], marked=True))
+    return match.group(3) if match else ""
+
+
+def thread_html(post: Post, viewer: User | None) -> Markup:
+    """The comment thread of ``post`` as ``viewer`` sees it."""
+    member = is_member(viewer)
+    own = own_comments(post, viewer) if member else []
+    shared = cached_for_generation(f"thread:{post.id}", lambda: shared_thread(post))
+    if (member and viewer.is_editor) or any(c.id not in shared.numbers for c in own):
+        return Markup(render_thread(post, threads_for(post, viewer), marked=False))  # noqa: S704
+    own_buttons = {
+        comment.id: buttons_for(post, comment, shared.numbers[comment.id], viewer)
+        for comment in own
+        if comment.id in shared.numbers
+    }
+    return shared.with_buttons(own_buttons)

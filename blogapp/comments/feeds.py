@@ -1,0 +1,63 @@
+"""Atom feeds of the newest shown comments, site-wide and for one post."""
+
+from flask import Response, abort, current_app
+from sqlalchemy import Select, select
+from sqlalchemy.orm import contains_eager, selectinload
+
+from ..blog.feeds import FeedEntry, atom_response
+from ..blog.queries import find_visible_post, is_visible
+from ..extensions import db
+from ..models import Comment, CommentState, Post
+from ..text import excerpt_of, html_to_text
+from ..urls import external_url
+from . import bp
+
+
+def shown_comments() -> Select[tuple[Comment]]:
+    """Comments readers see on posts readers see, newest first, posts and authors loaded."""
+    return (
+        select(Comment)
+        .join(Comment.post)
+        .where(Comment.state == CommentState.VISIBLE, is_visible())
+        .options(contains_eager(Comment.post), selectinload(Comment.user))
+        .order_by(Comment.created_at.desc(), Comment.id.desc())
+    )
+
+
+def newest(statement: Select[tuple[Comment]]) -> list[Comment]:
+    return list(db.session.scalars(statement.limit(current_app.config["FEED_ENTRIES"])))
+
+
+def comment_entry(comment: Comment) -> FeedEntry:
+    """A comment as a feed entry: the public name only, never the account behind "Anonymous"."""
+    post = comment.post
+    return FeedEntry(
+        url=external_url("blog.post", **post.url_values) + f"#{comment.anchor}",
+        title=f"{comment.shown_name} on “{post.title}”",
+        published=comment.created_at,
+        updated=comment.created_at,
+        author=comment.shown_name,
+        html=comment.body_html,
+        summary=excerpt_of(html_to_text(comment.body_html), 200),
+    )
+
+
+@bp.get("/feeds/comments.atom")
+def comments_feed() -> Response:
+    return atom_response(
+        f"{current_app.config['BLOG_TITLE']}: comments",
+        external_url("comments.comments_feed"),
+        external_url("blog.home"),
+        [comment_entry(comment) for comment in newest(shown_comments())],
+    )
+
+
+@bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<slug>/comments.atom")
+def post_comments_feed(year: int, month: int, slug: str) -> Response:
+    post = find_visible_post(year, month, slug) or abort(404)
+    return atom_response(
+        f"Comments on “{post.title}”",
+        external_url("comments.post_comments_feed", **post.url_values),
+        external_url("blog.post", **post.url_values),
+        [comment_entry(comment) for comment in newest(shown_comments().where(Post.id == post.id))],
+    )

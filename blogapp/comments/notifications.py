@@ -1,0 +1,44 @@
+"""Telling commenters about replies: one email per reply, for those who asked for them."""
+
+from flask import current_app
+
+from ..mail import deliver_email
+from ..models import Comment, CommentState, User
+from ..signals import comment_published
+from ..urls import external_url
+
+
+def reply_recipient(reply: Comment) -> User | None:
+    """Who should hear of ``reply``: the author of the comment answered, if they want to."""
+    answered = reply.reply_to
+    if answered is None or answered.state != CommentState.VISIBLE or answered.user is None:
+        return None
+    recipient = answered.user
+    wants_it = recipient.notify_replies and recipient.is_active and recipient.is_confirmed
+    if not wants_it or recipient.id == reply.user_id:
+        return None
+    return recipient
+
+
+def comment_link(comment: Comment) -> str:
+    return external_url("blog.post", **comment.post.url_values) + f"#{comment.anchor}"
+
+
+@comment_published.connect
+def mail_reply_notice(reply: Comment, **_: object) -> None:
+    """Sent once, when a reply becomes visible: at once, or when an editor approves it."""
+    recipient = reply_recipient(reply)
+    if recipient is None:
+        return
+    deliver_email(
+        recipient.email,
+        f"{reply.shown_name} replied to your comment on “{reply.post.title}”",
+        "comment_reply",
+        recipient=recipient,
+        reply=reply,
+        answered=reply.reply_to,
+        post=reply.post,
+        link=comment_link(reply),
+        settings_link=external_url("account.settings"),
+        blog_title=current_app.config["BLOG_TITLE"],
+    )

@@ -1,0 +1,229 @@
+"""Writing comments: posting, replying, removing, reporting; every change recounts its post."""
+
+from collections.abc import Iterable
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..caching import COMMENT_COUNTS_ONLY
+from ..dates import utcnow
+from ..extensions import db
+from ..models import Comment, CommentReport, CommentState, Post, User
+from ..signals import comment_published
+from ..site_settings import load_site_settings
+from ..text import render_comment_text
+from ..typed_text import has_control_characters, is_blank
+from .permissions import commenting_refusal, may_remove
+
+COMMENT_MAX_LENGTH = 4096
+REPORT_REASON_MAX_LENGTH = 1000
+
+
+class CommentError(ValueError):
+    """A comment that cannot be stored, with the reason for the writer and an HTTP status."""
+
+    def __init__(self, message: str, status: int = 422) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def comment_length(body: str) -> int:
+    """Characters as the writer counts them: a browser sends each line break as two."""
+    return len(body.replace("\r\n", "\n"))
+
+
+def comment_body_problem(body: str) -> str | None:
+    """Why ``body`` cannot be posted, or None."""
+    if is_blank(body):
+        return "Please write your comment first."
+    if comment_length(body) > COMMENT_MAX_LENGTH:
+        return (
+            f"A comment can be at most {COMMENT_MAX_LENGTH:,} characters long; "
+            f"this one has {comment_length(body):,}. Please shorten it."
+        )
+    if has_control_characters(body):
+        return "The comment contains control characters that cannot be shown; please retype it."
+    return None
+
+
+def recount_comments(post_ids: Iterable[int]) -> None:
+    """Set each post's comment_count to its number of shown comments, replies included.
+
+    Counted in SQL, so it is right however the comments changed; leaves ``updated_at`` be.
+    The posts are locked first so that, on PostgreSQL, the count runs in a fresh snapshot
+    that sees every comment committed by a writer who held the lock before us.
+    """
+    post_ids = set(post_ids)
+    if not post_ids:
+        return
+    lock_posts(post_ids)
+    shown = (
+        select(func.count(Comment.id))
+        .where(Comment.post_id == Post.id, Comment.state == CommentState.VISIBLE)
+        .scalar_subquery()
+    )
+    db.session.execute(
+        update(Post)
+        .where(Post.id.in_(post_ids))
+        .values(comment_count=shown, updated_at=Post.updated_at)
+        .execution_options(synchronize_session="fetch", **COMMENT_COUNTS_ONLY)
+    )
+
+
+def lock_posts(post_ids: set[int]) -> None:
+    """Wait for other writers' recounts of these posts, in id order so two never deadlock.
+
+    ``FOR NO KEY UPDATE``: it does not wait for the key-share locks new comments hold on
+    their post, which would deadlock two writers commenting on the same post.
+    """
+    db.session.execute(
+        select(Post.id)
+        .where(Post.id.in_(post_ids))
+        .order_by(Post.id)
+        .with_for_update(key_share=True)
+    )
+
+
+def approved_comment_count(user: User) -> int:
+    return db.session.scalar(
+        select(func.count(Comment.id)).where(
+            Comment.user_id == user.id, Comment.state == CommentState.VISIBLE
+        )
+    )
+
+
+def must_be_held(author: User) -> bool:
+    """New accounts' first comments wait for an editor when the site setting says so."""
+    hold = load_site_settings().hold_first_comments
+    return hold > 0 and not author.is_editor and approved_comment_count(author) < hold
+
+
+def thread_parent(post: Post, answering: Comment | None) -> Comment | None:
+    """The top-level comment a reply joins (a reply to a reply joins the same thread)."""
+    if answering is None:
+        return None
+    if answering.post_id != post.id:
+        raise CommentError("That comment is on another post, so you cannot reply to it here.", 400)
+    if answering.state not in (CommentState.VISIBLE, CommentState.PENDING):
+        raise CommentError("That comment has been removed, so it cannot be replied to.", 409)
+    return answering.parent or answering
+
+
+def post_comment(
+    post: Post, author: User, body: str, anonymous: bool, answering: Comment | None = None
+) -> Comment:
+    """Store a comment (or a reply to ``answering``) exactly as typed, rendered once, now."""
+    refusal = commenting_refusal(post, author)
+    if refusal:
+        raise CommentError(refusal, 403)
+    problem = comment_body_problem(body)
+    if problem:
+        raise CommentError(problem)
+    comment = Comment(
+        post=post,
+        user=author,
+        parent=thread_parent(post, answering),
+        reply_to_id=answering.id if answering else None,
+        anonymous=anonymous,
+        body=body,
+        body_html=render_comment_text(body),
+        created_at=utcnow(),
+        state=CommentState.PENDING if must_be_held(author) else CommentState.VISIBLE,
+    )
+    db.session.add(comment)
+    db.session.flush()
+    recount_comments([post.id])
+    db.session.commit()
+    if comment.is_visible:
+        comment_published.send(comment)
+    return comment
+
+
+def resolve_reports(comment_ids: Iterable[int]) -> None:
+    """Take these comments' open reports out of the editors' queue."""
+    db.session.execute(
+        update(CommentReport)
+        .where(CommentReport.comment_id.in_(set(comment_ids)), CommentReport.resolved_at.is_(None))
+        .values(resolved_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def mark_removed(comment: Comment, by: User) -> None:
+    """Removed by its author or by an editor; a held comment nobody saw is discarded."""
+    if comment.state == CommentState.PENDING:
+        comment.state = CommentState.DISCARDED
+    elif comment.user_id == by.id:
+        comment.state = CommentState.REMOVED_BY_AUTHOR
+    else:
+        comment.state = CommentState.REMOVED_BY_EDITOR
+    comment.removed_at = utcnow()
+
+
+def remove_comment(comment: Comment, by: User) -> None:
+    """Remove one comment; its place in the thread stays, saying who removed it."""
+    if not may_remove(comment, by):
+        raise PermissionError("Only the author of a comment or an editor can remove it.")
+    mark_removed(comment, by)
+    resolve_reports([comment.id])
+    db.session.flush()
+    recount_comments([comment.post_id])
+    db.session.commit()
+
+
+def remove_comments(comments: list[Comment], editor: User) -> int:
+    """An editor removes several comments at once; returns how many were removed."""
+    removable = [comment for comment in comments if may_remove(comment, editor)]
+    for comment in removable:
+        mark_removed(comment, editor)
+    resolve_reports(comment.id for comment in comments)
+    db.session.flush()
+    recount_comments(comment.post_id for comment in comments)
+    db.session.commit()
+    return len(removable)
+
+
+def approve_comments(comments: list[Comment], editor: User) -> int:
+    """Publish held comments and keep reported ones; returns how many were published."""
+    if not editor.is_editor:
+        raise PermissionError("Only editors approve comments.")
+    published = [comment for comment in comments if comment.state == CommentState.PENDING]
+    for comment in published:
+        comment.state = CommentState.VISIBLE
+    resolve_reports(comment.id for comment in comments)
+    db.session.flush()
+    recount_comments(comment.post_id for comment in comments)
+    db.session.commit()
+    for comment in published:
+        comment_published.send(comment)
+    return len(published)
+
+
+def report_comment(comment: Comment, reader: User, reason: str) -> bool:
+    """Record a reader's report; False when they had already reported this comment."""
+    already = select(CommentReport.id).where(
+        CommentReport.comment_id == comment.id, CommentReport.user_id == reader.id
+    )
+    if db.session.scalar(already) is not None:
+        return False
+    if has_control_characters(reason):
+        raise CommentError("The reason contains control characters; please retype it.")
+    reason = reason.strip()[:REPORT_REASON_MAX_LENGTH]
+    db.session.add(CommentReport(comment=comment, user=reader, reason=reason, created_at=utcnow()))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True
+
+
+def set_comments_open(post: Post, is_open: bool) -> None:
+    """Open or close a post to new comments (the post itself is not counted as edited)."""
+    db.session.execute(
+        update(Post)
+        .where(Post.id == post.id)
+        .values(comments_open=is_open, updated_at=Post.updated_at)
+        .execution_options(synchronize_session="fetch", **COMMENT_COUNTS_ONLY)
+    )
+    db.session.commit()

@@ -1,0 +1,123 @@
+"""Arranging a post's comments into numbered threads, as readers see them.
+
+A busy post has hundreds of comments, so the thread is read in one query of plain values
+(no ORM objects) and each comment is a small frozen record the template walks through.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ..dates import blog_zone, format_date_time
+from ..extensions import db
+from ..models import Comment, CommentState, Post, User
+from ..models.comments import ShownComment, shown_name_of
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadComment(ShownComment):
+    """What a thread shows of one comment, worked out once when the thread is read."""
+
+    id: int
+    parent_id: int | None
+    user_id: int | None
+    state: CommentState
+    shown_name: str
+    body_html: str
+    created_at: datetime
+    #: '19 June 2014 at 22:42' in the blog's zone.
+    shown_time: str
+
+
+THREAD_COLUMNS = (
+    Comment.id,
+    Comment.parent_id,
+    Comment.user_id,
+    Comment.state,
+    Comment.anonymous,
+    Comment.author_name,
+    User.display_name,
+    Comment.body_html,
+    Comment.created_at,
+)
+
+
+@dataclass
+class Entry:
+    """A comment with its number: top-level ones 1, 2, 3…, replies 3.1, 3.2… under theirs.
+
+    The ``may_*`` flags say what the reader of the page may do with it.
+    """
+
+    number: str
+    comment: ThreadComment
+    replies: list["Entry"] = field(default_factory=list)
+    may_reply: bool = False
+    may_report: bool = False
+    may_remove: bool = False
+
+
+def can_see(comment: Comment | ThreadComment, viewer: User | None) -> bool:
+    """Held comments are shown to their author and to editors only; discarded ones to nobody."""
+    if comment.state == CommentState.DISCARDED:
+        return False
+    if comment.state != CommentState.PENDING:
+        return True
+    if viewer is None or not viewer.is_authenticated:
+        return False
+    return viewer.is_editor or comment.user_id == viewer.id
+
+
+def comments_of(post: Post, author: User | None = None) -> list[ThreadComment]:
+    """A post's comments (or only ``author``'s) in the order they were written."""
+    statement = (
+        select(*THREAD_COLUMNS)
+        .outerjoin(User, User.id == Comment.user_id)
+        .where(Comment.post_id == post.id)
+        .order_by(Comment.created_at, Comment.id)
+    )
+    if author is not None:
+        statement = statement.where(Comment.user_id == author.id)
+    rows = db.session.execute(statement)
+    zone = blog_zone()
+    return [
+        ThreadComment(
+            id=comment_id,
+            parent_id=parent_id,
+            user_id=user_id,
+            state=state,
+            shown_name=shown_name_of(anonymous, account_name, author_name),
+            body_html=body_html,
+            created_at=created_at,
+            shown_time=format_date_time(created_at, zone),
+        )
+        for (comment_id, parent_id, user_id, state, anonymous, author_name, account_name,
+             body_html, created_at) in rows
+    ]  # fmt: skip
+
+
+def own_comments(post: Post, author: User) -> list[ThreadComment]:
+    """``author``'s comments on ``post`` that they can see (discarded ones are gone)."""
+    return [comment for comment in comments_of(post, author) if can_see(comment, author)]
+
+
+def arrange_threads(comments: list[ThreadComment]) -> list[Entry]:
+    """Number comments into threads; a reply whose parent is not shown stands on its own."""
+    threads: list[Entry] = []
+    by_id: dict[int, Entry] = {}
+    for comment in comments:
+        parent = by_id.get(comment.parent_id) if comment.parent_id else None
+        if parent is None:
+            entry = Entry(str(len(threads) + 1), comment)
+            threads.append(entry)
+            by_id[comment.id] = entry
+        else:
+            parent.replies.append(Entry(f"{parent.number}.{len(parent.replies) + 1}", comment))
+            by_id[comment.id] = parent
+    return threads
+
+
+def comment_threads(post: Post, viewer: User | None) -> list[Entry]:
+    """The threads under ``post`` as ``viewer`` may see them."""
+    return arrange_threads([c for c in comments_of(post) if can_see(c, viewer)])

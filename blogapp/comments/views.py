@@ -1,0 +1,138 @@
+"""Posting, replying to, removing and reporting comments; no JavaScript needed for any."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from ..extensions import db, limiter
+from ..limits import account_or_ip, configured
+from ..models import Comment, CommentState, Post
+from ..typed_text import whole_number
+from . import bp, operations
+from .forms import CommentForm, ReportForm, new_comment_form
+from .operations import CommentError
+from .permissions import (
+    commenting_refusal,
+    has_reported,
+    removable_comment,
+    reportable_comment,
+    shown_comment,
+)
+from .threads import can_see
+
+bp.add_app_template_global(new_comment_form)
+
+REMOVED_BY_AUTHOR = "Your comment has been removed."
+HELD_MESSAGE = "Thank you. Your comment will appear when an editor has approved it."
+
+
+def post_page(post: Post, comment: Comment | None = None) -> str:
+    """The post's address, scrolled to ``comment`` (or to the comments)."""
+    anchor = comment.anchor if comment is not None else "comments"
+    return url_for("blog.post", **post.url_values) + f"#{anchor}"
+
+
+def public_post(post_id: int) -> Post:
+    post = db.session.get(Post, post_id)
+    if post is None or not post.is_public:
+        abort(404)
+    return post
+
+
+def comment_answered(form: CommentForm) -> Comment | None:
+    """The comment named by the form's ``reply_to``, when the writer can see it."""
+    raw = (form.reply_to.data or "").strip()
+    if not raw:
+        return None
+    number = whole_number(raw)
+    comment = db.session.get(Comment, number) if number is not None else None
+    if comment is None or not can_see(comment, current_user):
+        raise CommentError("The comment you are replying to cannot be found.", 404)
+    return comment
+
+
+def render_write_page(
+    post: Post,
+    form: CommentForm,
+    answering: Comment | None = None,
+    status: int = 200,
+    problem: str | None = None,
+) -> tuple[str, int]:
+    """The comment (or reply) form on a page of its own, with what went wrong."""
+    return render_template(
+        "comments/write.html",
+        post=post,
+        form=form,
+        answering=answering,
+        refusal=commenting_refusal(post, current_user),
+        problem=problem,
+    ), status
+
+
+@bp.post("/comments/on/<int:post_id>")
+@limiter.limit(configured("COMMENT_LIMIT"), key_func=account_or_ip)
+def write(post_id: int) -> Response | tuple[str, int]:
+    post = public_post(post_id)
+    form = CommentForm()
+    if commenting_refusal(post, current_user):
+        return render_write_page(post, form, status=403)
+    answering = None
+    try:
+        answering = comment_answered(form)
+        if not form.validate():
+            return render_write_page(post, form, answering, 422)
+        comment = operations.post_comment(
+            post, current_user._get_current_object(), form.body.data, form.anonymous.data, answering
+        )
+    except CommentError as error:
+        return render_write_page(post, form, answering, error.status, str(error))
+    if comment.state == CommentState.PENDING:
+        flash(HELD_MESSAGE, "info")
+    return redirect(post_page(post, comment))
+
+
+@bp.get("/comments/<int:comment_id>/reply")
+def reply(comment_id: int) -> tuple[str, int]:
+    answering = shown_comment(comment_id)
+    form = new_comment_form(answering.id)
+    if answering.state != CommentState.VISIBLE:
+        problem = "That comment cannot be replied to until it is shown to readers."
+        if answering.is_removed:
+            problem = "That comment has been removed, so it cannot be replied to."
+        return render_write_page(answering.post, form, answering, 409, problem)
+    return render_write_page(answering.post, form, answering)
+
+
+@bp.post("/comments/<int:comment_id>/remove")
+def remove(comment_id: int) -> Response:
+    comment = removable_comment(comment_id)
+    operations.remove_comment(comment, current_user._get_current_object())
+    if comment.state == CommentState.REMOVED_BY_AUTHOR:
+        flash(REMOVED_BY_AUTHOR, "info")
+    else:
+        flash("The comment has been removed.", "info")
+    shown = comment if comment.state != CommentState.DISCARDED else None
+    return redirect(post_page(comment.post, shown))
+
+
+@bp.route("/comments/<int:comment_id>/report", methods=["GET", "POST"])
+@login_required
+@limiter.limit(configured("REPORT_LIMIT"), key_func=account_or_ip, methods=["POST"])
+def report(comment_id: int) -> Response | tuple[str, int]:
+    comment = reportable_comment(comment_id)
+    form = ReportForm()
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        already = has_reported(comment, current_user)
+        page = render_template("comments/report.html", comment=comment, form=form, already=already)
+        return page, status
+    try:
+        reported = operations.report_comment(comment, current_user, form.reason.data or "")
+    except CommentError as error:
+        form.reason.errors.append(str(error))
+        return render_template("comments/report.html", comment=comment, form=form), 422
+    if reported:
+        flash("Thank you. The editors will look at that comment.", "success")
+    else:
+        flash("You have already reported that comment; the editors have your report.", "info")
+    return redirect(post_page(comment.post, comment))

@@ -1,0 +1,164 @@
+"""The embedded default for mail: a local SMTP catcher that files every message in the outbox.
+
+Without MAIL_SERVER, ``make run`` (and the mail-sending commands) start an aiosmtpd
+server on 127.0.0.1 that saves each message as an .eml file in MAIL_OUTBOX_FOLDER
+(``instance/outbox/``); editors read them at /admin/outbox. With MAIL_SERVER set,
+mail goes there instead and no catcher starts.
+"""
+
+import re
+import secrets
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from flask import Flask, current_app
+
+from .dates import utcnow
+from .extensions import mail
+
+CATCHER_KEY = "blogapp.mail_catcher"
+#: The names the catcher gives files; anything else is not served from the outbox.
+OUTBOX_FILE = re.compile(r"^\d{8}T\d{12}-[0-9a-f]{8}\.eml$")
+
+
+def outbox_folder() -> Path:
+    return Path(current_app.config["MAIL_OUTBOX_FOLDER"])
+
+
+def catcher_is_running() -> bool:
+    """Whether this process catches the blog's mail (rather than sending it out)."""
+    return CATCHER_KEY in current_app.extensions
+
+
+def save_to_outbox(folder: Path, content: bytes) -> Path:
+    """Write one message atomically, named so that names sort oldest to newest."""
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{utcnow():%Y%m%dT%H%M%S%f}-{secrets.token_hex(4)}.eml"
+    partial = folder / f".{name}.part"
+    partial.write_bytes(content)
+    return partial.rename(folder / name)
+
+
+class OutboxHandler:
+    """aiosmtpd handler: accept every message and file it."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        save_to_outbox(self.folder, envelope.original_content)
+        return "250 Saved in the outbox"
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_mail_catcher(folder: Path, port: int) -> Controller:
+    """Start the catcher on 127.0.0.1:``port``; a clear error if the port is taken."""
+    if not port_is_free(port):
+        raise OSError(
+            f"Port {port} is in use, so the local mail catcher cannot start there: "
+            "set MAIL_CATCHER_PORT to a free port, or MAIL_SERVER to a real mail server."
+        )
+    controller = Controller(OutboxHandler(folder), hostname="127.0.0.1", port=port)
+    controller.start()
+    return controller
+
+
+def use_mail_server(app: Flask, host: str, port: int) -> None:
+    """Point the app's mail settings (and Flask-Mail) at a plain SMTP server."""
+    app.config.update(
+        MAIL_SERVER=host, MAIL_PORT=port, MAIL_USE_TLS=False, MAIL_USE_SSL=False, MAIL_USERNAME=None
+    )
+    mail.init_app(app)
+
+
+@contextmanager
+def local_mail_unless_configured(app: Flask, port: int | None = None) -> Iterator[Path | None]:
+    """Catch mail in the outbox while the block runs, unless MAIL_SERVER is set.
+
+    Yields the outbox folder when the catcher runs, None when real mail is configured.
+    ``port`` defaults to a free one (commands); ``make run`` passes MAIL_CATCHER_PORT.
+    """
+    if app.config.get("MAIL_SERVER"):
+        yield None
+        return
+    folder = Path(app.config["MAIL_OUTBOX_FOLDER"])
+    controller = start_mail_catcher(folder, port or free_port())
+    use_mail_server(app, "127.0.0.1", controller.port)
+    app.extensions[CATCHER_KEY] = controller
+    try:
+        yield folder
+    finally:
+        controller.stop()
+        del app.extensions[CATCHER_KEY]
+
+
+# Reading the outbox ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    name: str
+    date: datetime | None
+    to: str
+    subject: str
+
+
+def outbox_names(folder: Path) -> list[str]:
+    """The saved messages' file names, newest first."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        (entry.name for entry in folder.iterdir() if OUTBOX_FILE.match(entry.name)), reverse=True
+    )
+
+
+def read_headers(path: Path) -> OutboxEntry:
+    with path.open("rb") as handle:
+        headers = BytesParser(policy=policy.default).parse(handle, headersonly=True)
+    try:
+        date = parsedate_to_datetime(str(headers["Date"])) if headers["Date"] else None
+    except (TypeError, ValueError):
+        date = None
+    return OutboxEntry(path.name, date, str(headers["To"] or ""), str(headers["Subject"] or ""))
+
+
+def outbox_page(folder: Path, page: int, per_page: int) -> tuple[list[OutboxEntry], int]:
+    """One page of the outbox, newest first, and how many messages it holds."""
+    names = outbox_names(folder)
+    start = (page - 1) * per_page
+    return [read_headers(folder / name) for name in names[start : start + per_page]], len(names)
+
+
+def read_outbox_message(folder: Path, name: str) -> EmailMessage | None:
+    """A saved message by file name; None for any name the catcher would not have written."""
+    if not OUTBOX_FILE.match(name):
+        return None
+    path = folder / name
+    if not path.is_file():
+        return None
+    with path.open("rb") as handle:
+        return BytesParser(policy=policy.default).parse(handle)
