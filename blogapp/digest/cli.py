@@ -1,0 +1,67 @@
+"""``flask digest run`` / ``flask digest preview`` and ``flask scheduler``."""
+
+import logging
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from ..auth.operations import user_by_email
+from ..dates import format_date_time, utcnow
+from ..mailcatcher import local_mail_unless_configured
+from ..scheduler import run_until_signalled
+from .preview import next_digest_for
+from .runs import next_window, run_digest
+from .schedule import next_digest_time
+
+digest_cli = AppGroup("digest", help="The daily email digest.")
+
+
+@digest_cli.command("run")
+def run_command() -> None:
+    """Send the due digest now (or finish an interrupted one): what the scheduler runs."""
+    with local_mail_unless_configured(current_app._get_current_object()) as outbox:
+        if outbox is not None:
+            click.echo(f"MAIL_SERVER is not set: messages are saved in {outbox}.")
+        report = run_digest()
+    if report.busy:
+        raise click.ClickException("Another digest sender is at work on this database.")
+    for outcome in report.runs:
+        click.echo(outcome.summary)
+        if outcome.sent.connection_error:
+            click.echo(f"Mail server trouble: {outcome.sent.connection_error}", err=True)
+    if not report.runs:
+        upcoming = next_digest_time(utcnow())
+        click.echo(f"Nothing due: the next digest goes at {format_date_time(upcoming)}.")
+
+
+@digest_cli.command("preview")
+@click.option("--email", required=True, help="The reader whose digest to show.")
+@click.option("--html", "as_html", is_flag=True, help="Print the HTML part instead of the text.")
+def preview_command(email: str, as_html: bool) -> None:
+    """Print the next digest as EMAIL would get it; sends and records nothing."""
+    user = user_by_email(email)
+    if user is None or user.email is None:
+        raise click.ClickException(f"There is no account with the address {email}.")
+    preview = next_digest_for(user)
+    if not preview.subscribed:
+        click.echo(f"{user.email} does not subscribe; showing posts and bulletins.", err=True)
+    if preview.edition is None:
+        start, _ = next_window(utcnow())
+        click.echo(f"Nothing new for {user.email} since {format_date_time(start)}: no email.")
+        return
+    click.echo(f"Subject: {preview.subject}\nTo: {user.email}\n")
+    click.echo(preview.html if as_html else preview.text)
+
+
+@click.command("scheduler")
+def scheduler_command() -> None:
+    """Run the background jobs (the daily digest) until stopped with SIGTERM or Ctrl-C."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    app = current_app._get_current_object()
+    with local_mail_unless_configured(app) as outbox:
+        if outbox is not None:
+            click.echo(f"MAIL_SERVER is not set: messages are saved in {outbox}.")
+        run_until_signalled(app)

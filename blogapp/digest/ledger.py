@@ -1,0 +1,231 @@
+"""A sender's record of one run: which deliveries it holds, and where each one stands.
+
+Claims are taken in batches (on PostgreSQL with ``FOR UPDATE SKIP LOCKED``, so several
+senders share a run without waiting on each other) and last DIGEST_CLAIM_SECONDS unless
+renewed. Everything here works on the sender's own connection and leaves committing to
+the sender, which decides what has to be durable before the next SMTP step.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, Connection, Row, bindparam, or_, select, update
+
+from ..models import UNFINISHED_STATES, DeliveryState, DigestDelivery, Subscription, User
+from .build import Recipient
+
+#: Rows per UPDATE … WHERE id IN (…), well under every database's parameter limit.
+ID_CHUNK = 500
+
+#: What the builder needs to know about a subscriber, read along with the claim.
+SUBSCRIBER_COLUMNS = (
+    User.id.label("user_id"),
+    User.email,
+    User.banned,
+    User.email_confirmed_at,
+    Subscription.active,
+    Subscription.wants_posts,
+    Subscription.wants_bulletins,
+)
+
+DELIVERIES = DigestDelivery.__table__
+#: Before an attempt, and only while this sender still holds the delivery.
+START_SENDING = (
+    DELIVERIES.update()
+    .where(
+        DELIVERIES.c.id == bindparam("delivery_id"),
+        DELIVERIES.c.claimed_by == bindparam("worker"),
+        # Not IN (…): a list parameter is expanded again on every execution.
+        or_(*(DELIVERIES.c.state == state for state in UNFINISHED_STATES)),
+    )
+    .values(state=DeliveryState.SENDING, attempts=bindparam("attempts"))
+)
+#: After an attempt: where the delivery stands, and the claim handed back.
+RECORD_OUTCOME = (
+    DELIVERIES.update()
+    .where(DELIVERIES.c.id == bindparam("delivery_id"))
+    .values(
+        state=bindparam("outcome"),
+        sent_at=bindparam("when_sent"),
+        last_error=bindparam("error"),
+        next_attempt_at=bindparam("retry_at"),
+        claimed_by=None,
+        claimed_until=None,
+    )
+)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A delivery this sender holds, with the subscriber as they are now (None: no longer)."""
+
+    delivery_id: int
+    message_id: str
+    attempts: int
+    recipient: Recipient | None
+
+
+def recipient_now(row: Row) -> Recipient | None:
+    """The subscriber as they stand now: None if they stopped or may no longer receive it."""
+    wants_something = row.wants_posts or row.wants_bulletins
+    if not row.active or not wants_something:
+        return None
+    if row.email is None or row.banned or row.email_confirmed_at is None:
+        return None
+    return Recipient(row.user_id, row.email, row.wants_posts, row.wants_bulletins)
+
+
+def chunks(ids: list[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), ID_CHUNK):
+        yield ids[start : start + ID_CHUNK]
+
+
+@dataclass
+class Ledger:
+    connection: Connection
+    run_id: int
+    worker: str
+    claim_seconds: int
+    clock: Callable[[], datetime]
+    claims_renewed_at: datetime | None = None
+
+    def due(self, now: datetime) -> tuple[ColumnElement[bool], ...]:
+        """Unfinished deliveries of this run whose time has come."""
+        return (
+            DigestDelivery.run_id == self.run_id,
+            DigestDelivery.state.in_(UNFINISHED_STATES),
+            or_(DigestDelivery.next_attempt_at.is_(None), DigestDelivery.next_attempt_at <= now),
+        )
+
+    def unclaimed(self, now: datetime) -> ColumnElement[bool]:
+        return or_(DigestDelivery.claimed_until.is_(None), DigestDelivery.claimed_until < now)
+
+    def mine(self) -> tuple[ColumnElement[bool], ...]:
+        return DigestDelivery.run_id == self.run_id, DigestDelivery.claimed_by == self.worker
+
+    def claim(self, limit: int) -> list[Claimed]:
+        """Take up to ``limit`` due deliveries no live sender holds (committed)."""
+        now = self.clock()
+        rows = self.connection.execute(
+            select(
+                DigestDelivery.id,
+                DigestDelivery.message_id,
+                DigestDelivery.attempts,
+                *SUBSCRIBER_COLUMNS,
+            )
+            .join(User, User.id == DigestDelivery.user_id)
+            .outerjoin(Subscription, Subscription.user_id == DigestDelivery.user_id)
+            .where(*self.due(now), self.unclaimed(now))
+            .order_by(DigestDelivery.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True, of=DigestDelivery)
+        ).all()
+        claimed = [
+            Claimed(row.id, row.message_id, row.attempts, recipient_now(row)) for row in rows
+        ]
+        until = now + timedelta(seconds=self.claim_seconds)
+        for chunk in chunks([item.delivery_id for item in claimed]):
+            self.connection.execute(
+                update(DigestDelivery)
+                .where(DigestDelivery.id.in_(chunk))
+                .values(claimed_by=self.worker, claimed_until=until)
+            )
+        self.connection.commit()
+        self.claims_renewed_at = now
+        return claimed
+
+    def renew_claims_if_old(self) -> None:
+        """Keep this sender's claims alive while a slow batch goes out (committed)."""
+        now = self.clock()
+        renew_after = timedelta(seconds=self.claim_seconds / 3)
+        if self.claims_renewed_at is not None and now - self.claims_renewed_at < renew_after:
+            return
+        self.connection.execute(
+            update(DigestDelivery)
+            .where(*self.mine())
+            .values(claimed_until=now + timedelta(seconds=self.claim_seconds))
+        )
+        self.connection.commit()
+        self.claims_renewed_at = now
+
+    def release_claims(self) -> None:
+        """Hand back whatever this sender still holds (committed), whatever went before."""
+        self.connection.rollback()
+        self.connection.execute(
+            update(DigestDelivery).where(*self.mine()).values(claimed_by=None, claimed_until=None)
+        )
+        self.connection.commit()
+
+    def start_sending(self, item: Claimed) -> bool:
+        """Record the attempt before it is made; False if the claim was lost meanwhile."""
+        result = self.connection.execute(
+            START_SENDING,
+            {"delivery_id": item.delivery_id, "worker": self.worker, "attempts": item.attempts + 1},
+        )
+        return result.rowcount == 1
+
+    def record(
+        self,
+        delivery_id: int,
+        state: DeliveryState,
+        error: str | None = None,
+        retry_at: datetime | None = None,
+    ) -> None:
+        """Where a delivery stands after an attempt; hands back its claim."""
+        self.connection.execute(
+            RECORD_OUTCOME,
+            {
+                "delivery_id": delivery_id,
+                "outcome": state,
+                "when_sent": self.clock() if state == DeliveryState.SENT else None,
+                "error": error,
+                "retry_at": retry_at,
+            },
+        )
+
+    def commit(self) -> None:
+        self.connection.commit()
+
+    def postpone_due(
+        self, error: str, retry_at: Callable[[int], datetime | None]
+    ) -> tuple[int, int]:
+        """Count an attempt against every due delivery no other live sender holds.
+
+        Each waits until ``retry_at(attempts)``, or fails when that is None. Committed;
+        returns how many will be retried and how many failed.
+        """
+        now = self.clock()
+        rows = self.connection.execute(
+            select(DigestDelivery.id, DigestDelivery.attempts)
+            .where(
+                *self.due(now), or_(self.unclaimed(now), DigestDelivery.claimed_by == self.worker)
+            )
+            .with_for_update(skip_locked=True)
+        ).all()
+        by_attempts: dict[int, list[int]] = defaultdict(list)
+        for delivery_id, attempts in rows:
+            by_attempts[attempts + 1].append(delivery_id)
+        retrying = failed = 0
+        for attempts, ids in by_attempts.items():
+            when = retry_at(attempts)
+            for chunk in chunks(ids):
+                self.connection.execute(
+                    update(DigestDelivery)
+                    .where(DigestDelivery.id.in_(chunk))
+                    .values(
+                        attempts=attempts,
+                        last_error=error,
+                        state=DeliveryState.PENDING if when else DeliveryState.FAILED,
+                        next_attempt_at=when,
+                        claimed_by=None,
+                        claimed_until=None,
+                    )
+                )
+            if when:
+                retrying += len(ids)
+            else:
+                failed += len(ids)
+        self.connection.commit()
+        return retrying, failed

@@ -1,0 +1,249 @@
+"""Digest runs: the window since the last run's end, its deliveries, and sending them.
+
+``run_digest`` is what the scheduler calls at DIGEST_TIME, on start (a digest missed
+while the server was down) and every minute (retries), and what ``flask digest run``
+calls: it creates the due run if there is one, then sends whatever is due of every
+unfinished run. Calling it again when nothing is due does nothing.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import exists, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..dates import format_date_time
+from ..extensions import db
+from ..mail import new_message_id
+from ..models import (
+    UNFINISHED_STATES,
+    DeliveryState,
+    DigestDelivery,
+    DigestRun,
+    Subscription,
+    User,
+)
+from .build import Editions
+from .content import DigestContent, content_for_window
+from .lock import is_only_sender, sender_turn
+from .schedule import latest_digest_time, next_digest_time, previous_digest_time
+from .sending import PassReport, Sender, SendOptions
+
+#: How summaries name each state, in the order they list them.
+STATE_WORDS = {
+    DeliveryState.SENT: "sent",
+    DeliveryState.FAILED: "failed",
+    DeliveryState.PENDING: "waiting to retry",
+    DeliveryState.SENDING: "interrupted mid-send",
+    DeliveryState.SKIPPED_EMPTY: "nothing new for them",
+    DeliveryState.CANCELLED: "unsubscribed meanwhile",
+}
+
+
+@dataclass
+class RunOutcome:
+    run: DigestRun
+    created: bool
+    sent: PassReport
+    counts: dict[DeliveryState, int]
+
+    @property
+    def finished(self) -> bool:
+        return self.run.finished_at is not None
+
+    @property
+    def summary(self) -> str:
+        """One line for the log and the command line."""
+        run = self.run
+        counts = ", ".join(
+            f"{self.counts[state]} {words}"
+            for state, words in STATE_WORDS.items()
+            if self.counts.get(state)
+        )
+        status = "finished" if self.finished else "not finished (retries continue)"
+        return (
+            f"Digest for {format_date_time(run.window_end)} "
+            f"(new since {format_date_time(run.window_start)}; "
+            f"{run.post_count} posts, {run.bulletin_count} bulletins): "
+            f"{counts or 'no subscribers'}; {status}."
+        )
+
+
+@dataclass
+class DigestReport:
+    """What one call of ``run_digest`` did."""
+
+    runs: list[RunOutcome] = field(default_factory=list)
+    #: Another sender holds the SQLite sender lock; this call did nothing.
+    busy: bool = False
+
+
+def last_window_end() -> datetime | None:
+    return db.session.scalar(select(func.max(DigestRun.window_end)))
+
+
+def receiving_subscribers():
+    """Who gets digests: active, wanting something, confirmed, not banned."""
+    return (
+        select(User.id, Subscription.wants_posts, Subscription.wants_bulletins)
+        .join(Subscription, Subscription.user_id == User.id)
+        .where(
+            Subscription.active.is_(True),
+            (Subscription.wants_posts.is_(True)) | (Subscription.wants_bulletins.is_(True)),
+            User.email.is_not(None),
+            User.email_confirmed_at.is_not(None),
+            User.banned.is_(False),
+        )
+        .order_by(User.id)
+    )
+
+
+def delivery_rows(run_id: int, content: DigestContent) -> list[dict]:
+    """One delivery per subscriber: pending with its Message-ID, or skipped when empty."""
+    rows = []
+    for user_id, wants_posts, wants_bulletins in db.session.execute(receiving_subscribers()):
+        has_news = not content.chosen(wants_posts, wants_bulletins).is_empty
+        rows.append(
+            {
+                "run_id": run_id,
+                "user_id": user_id,
+                "state": DeliveryState.PENDING if has_news else DeliveryState.SKIPPED_EMPTY,
+                "message_id": new_message_id() if has_news else None,
+                "attempts": 0,
+            }
+        )
+    return rows
+
+
+def create_due_run(now: datetime) -> DigestRun | None:
+    """Create the run for the latest digest time with all its deliveries, in one commit.
+
+    None when that run exists already (made here or by another process: the unique
+    window end and start let only one insert succeed).
+    """
+    end = latest_digest_time(now)
+    last_end = last_window_end()
+    if last_end is not None and last_end >= end:
+        return None
+    start = last_end or previous_digest_time(end)
+    content = content_for_window(start, end)
+    run = DigestRun(
+        window_start=start,
+        window_end=end,
+        started_at=now,
+        post_count=len(content.posts),
+        bulletin_count=len(content.bulletins),
+    )
+    db.session.add(run)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    rows = delivery_rows(run.id, content)
+    if rows:
+        db.session.execute(insert(DigestDelivery), rows)
+    run.subscriber_count = len(rows)
+    db.session.commit()
+    return run
+
+
+def unfinished_runs() -> list[DigestRun]:
+    return list(
+        db.session.scalars(
+            select(DigestRun).where(DigestRun.finished_at.is_(None)).order_by(DigestRun.window_end)
+        )
+    )
+
+
+def release_abandoned_claims() -> None:
+    """On SQLite, holding the sender lock proves every other claim's sender is dead."""
+    db.session.execute(
+        update(DigestDelivery)
+        .where(
+            DigestDelivery.run_id.in_(select(DigestRun.id).where(DigestRun.finished_at.is_(None))),
+            DigestDelivery.claimed_by.is_not(None),
+        )
+        .values(claimed_by=None, claimed_until=None)
+    )
+    db.session.commit()
+
+
+def finish_if_done(run: DigestRun, now: datetime) -> None:
+    """Mark the run finished once no delivery is left pending or half-sent."""
+    unfinished = exists().where(
+        DigestDelivery.run_id == run.id, DigestDelivery.state.in_(UNFINISHED_STATES)
+    )
+    if db.session.scalar(select(unfinished)):
+        return
+    db.session.execute(
+        update(DigestRun)
+        .where(DigestRun.id == run.id, DigestRun.finished_at.is_(None))
+        .values(finished_at=now)
+    )
+    db.session.commit()
+    db.session.refresh(run)
+
+
+def delivery_counts(run_ids: list[int]) -> dict[int, dict[DeliveryState, int]]:
+    """How many deliveries of each run are in each state, in one query."""
+    counts: dict[int, dict[DeliveryState, int]] = {run_id: {} for run_id in run_ids}
+    rows = db.session.execute(
+        select(DigestDelivery.run_id, DigestDelivery.state, func.count())
+        .where(DigestDelivery.run_id.in_(run_ids))
+        .group_by(DigestDelivery.run_id, DigestDelivery.state)
+    )
+    for run_id, state, count in rows:
+        counts[run_id][state] = count
+    return counts
+
+
+def send_run(run: DigestRun, options: SendOptions) -> PassReport:
+    """Send what is due of one run, then close it if nothing is left."""
+    editions = Editions(content_for_window(run.window_start, run.window_end))
+    db.session.commit()  # end the session's transaction: the sender has its own connection
+    report = Sender(run.id, editions, options).send_all_due()
+    finish_if_done(run, options.clock())
+    return report
+
+
+def run_digest(**overrides: object) -> DigestReport:
+    """Create the due run (if any) and send what is due: the scheduler's and the CLI's job.
+
+    ``overrides`` replace SendOptions fields (``clock``, ``deliver``, ``connect``, ``stop``).
+    """
+    options = SendOptions.from_config(**overrides)
+    with sender_turn() as my_turn:
+        if not my_turn:
+            return DigestReport(busy=True)
+        if is_only_sender():
+            release_abandoned_claims()
+        created = create_due_run(options.clock())
+        outcomes = [
+            RunOutcome(
+                run, created is not None and run.id == created.id, send_run(run, options), {}
+            )
+            for run in unfinished_runs()
+            if not options.stopping
+        ]
+    counts = delivery_counts([outcome.run.id for outcome in outcomes])
+    for outcome in outcomes:
+        outcome.counts = counts[outcome.run.id]
+    return DigestReport(outcomes)
+
+
+def next_window(now: datetime) -> tuple[datetime, datetime]:
+    """The window of the digest that goes out next, as ``run_digest`` will cut it."""
+    last_end = last_window_end()
+    due = latest_digest_time(now)
+    if last_end is None:
+        return previous_digest_time(due), due
+    if last_end < due:
+        return last_end, due
+    return last_end, next_digest_time(now)
+
+
+def recent_runs(limit: int = 30) -> list[DigestRun]:
+    return list(
+        db.session.scalars(select(DigestRun).order_by(DigestRun.window_end.desc()).limit(limit))
+    )

@@ -1,0 +1,123 @@
+"""SMTP for digests: one connection per batch, opened with Flask-Mail's settings.
+
+Flask-Mail's own ``Connection`` opens ``smtplib.SMTP`` without a timeout (a stalled
+server would hold a sender, and its claims, for ever), serialises each message again at
+send time (we serialise ahead, in the builder thread) and raises from ``__exit__`` when
+the server has gone. So batches use ``smtplib`` directly, configured from the same
+``MAIL_*`` settings Flask-Mail reads; ``smtplib``'s exceptions carry the SMTP reply
+codes that tell a temporary refusal (4xx) from a permanent one (5xx).
+"""
+
+import enum
+import smtplib
+from dataclasses import dataclass
+from typing import Protocol
+
+from flask import current_app
+
+from .build import OutgoingMessage
+
+#: A reply code that means the server is closing the connection.
+SERVICE_CLOSING = 421
+#: What a failed send can raise: SMTP replies, network errors, an address SMTP cannot carry.
+SEND_ERRORS = (smtplib.SMTPException, OSError, UnicodeError)
+
+
+class MailConnection(Protocol):
+    def sendmail(self, from_addr: str, to_addrs: list[str], msg: bytes) -> object: ...
+
+    def quit(self) -> object: ...
+
+    def close(self) -> None: ...
+
+
+class SuppressedConnection:
+    """Stands in for a server when MAIL_SUPPRESS_SEND is on: accepts and drops everything."""
+
+    def sendmail(self, from_addr: str, to_addrs: list[str], msg: bytes) -> dict:
+        return {}
+
+    def quit(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+def open_connection() -> MailConnection:
+    """A logged-in connection to MAIL_SERVER, with DIGEST_SMTP_TIMEOUT on every exchange."""
+    settings = current_app.extensions["mail"]
+    if settings.suppress:
+        return SuppressedConnection()
+    if not settings.server:
+        raise ConnectionRefusedError("MAIL_SERVER is not set, so there is no mail server to use")
+    timeout = current_app.config["DIGEST_SMTP_TIMEOUT"]
+    kind = smtplib.SMTP_SSL if settings.use_ssl else smtplib.SMTP
+    connection = kind(settings.server, settings.port, timeout=timeout)
+    try:
+        if settings.use_tls:
+            connection.starttls()
+        if settings.username and settings.password:
+            connection.login(settings.username, settings.password)
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def close_quietly(connection: MailConnection) -> None:
+    """Say goodbye if the server is still there; just drop the socket if not."""
+    try:
+        connection.quit()
+    except SEND_ERRORS:
+        connection.close()
+
+
+def deliver_over_smtp(connection: MailConnection, message: OutgoingMessage) -> None:
+    """Send one prepared message; raises what ``smtplib`` raises."""
+    connection.sendmail(message.envelope_from, [message.recipient], message.data)
+
+
+class Outcome(enum.Enum):
+    #: A 4xx for this message: try it again later.
+    TEMPORARY = "temporary"
+    #: A 5xx for this message or recipient: record it and go on with the others.
+    PERMANENT = "permanent"
+    #: The server refused the connection, dropped it or is closing it: stop the batch.
+    CONNECTION_LOST = "connection lost"
+
+
+@dataclass(frozen=True)
+class SendFailure:
+    outcome: Outcome
+    error: str
+
+
+def reply_text(code: int, message: bytes | str) -> str:
+    text = message.decode("utf-8", "replace") if isinstance(message, bytes) else message
+    return f"{code} {text}".strip()
+
+
+def outcome_of_code(code: int) -> Outcome:
+    if code == SERVICE_CLOSING:
+        return Outcome.CONNECTION_LOST
+    return Outcome.TEMPORARY if 400 <= code < 500 else Outcome.PERMANENT
+
+
+def classify(error: Exception) -> SendFailure:
+    """What a failed send means for the message and for the connection."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        code, message = next(iter(error.recipients.values()))
+        return SendFailure(outcome_of_code(code), reply_text(code, message))
+    if isinstance(error, smtplib.SMTPResponseException):
+        return SendFailure(
+            outcome_of_code(error.smtp_code), reply_text(error.smtp_code, error.smtp_error)
+        )
+    if isinstance(error, smtplib.SMTPServerDisconnected | OSError):
+        return SendFailure(Outcome.CONNECTION_LOST, describe_connection_error(error))
+    return SendFailure(Outcome.PERMANENT, f"{type(error).__name__}: {error}")
+
+
+def describe_connection_error(error: BaseException) -> str:
+    """'Could not reach the mail server: [Errno 111] Connection refused'."""
+    return f"Could not reach the mail server: {error or type(error).__name__}"
