@@ -1,0 +1,56 @@
+"""Old Blogger addresses answered with a permanent redirect to where the content lives now."""
+
+from datetime import UTC, datetime, timedelta
+
+from flask import Blueprint, abort, redirect, request, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from ..blog.queries import is_visible
+from ..extensions import db
+from ..models import Comment, Label, Post
+from ..text import slugify
+from ..typed_text import whole_number
+
+bp = Blueprint("legacy", __name__)
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: Milliseconds since 1970 up to the year 9999: longer numbers are not comment times.
+MAX_MILLISECOND_DIGITS = 14
+
+
+def post_at_old_path(path: str) -> Post | None:
+    """The visible post that had this address on Blogger."""
+    return db.session.scalar(select(Post).where(Post.legacy_path == path, is_visible()))
+
+
+def comment_at_time(post: Post, shown: str | None) -> Comment | None:
+    """The comment a Blogger ``?showComment=<milliseconds>`` link pointed at."""
+    milliseconds = whole_number(shown or "", 10**MAX_MILLISECOND_DIGITS - 1)
+    if milliseconds is None:
+        return None
+    moment = EPOCH + timedelta(milliseconds=milliseconds)
+    return db.session.scalar(
+        select(Comment)
+        .where(
+            Comment.post_id == post.id,
+            Comment.created_at >= moment,
+            Comment.created_at < moment + timedelta(milliseconds=1),
+        )
+        .order_by(Comment.id)
+        .limit(1)
+    )
+
+
+@bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<name>.html")
+def old_post(year: int, month: int, name: str) -> Response:
+    post = post_at_old_path(f"/{year:04d}/{month:02d}/{name}.html") or abort(404)
+    comment = comment_at_time(post, request.args.get("showComment"))
+    anchor = comment.anchor if comment else None
+    return redirect(url_for("blog.post", **post.url_values, _anchor=anchor), 301)
+
+
+@bp.get("/search/label/<name>")
+def old_label(name: str) -> Response:
+    label = db.session.scalar(select(Label).where(Label.slug == slugify(name, 100))) or abort(404)
+    return redirect(url_for("blog.label", slug=label.slug), 301)
