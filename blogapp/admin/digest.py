@@ -1,0 +1,53 @@
+"""/admin/digest: the next digest as it would reach me, a test send, and the past runs."""
+
+from flask import current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from ..dates import utcnow
+from ..digest.preview import next_digest_for, send_preview
+from ..digest.runs import delivery_counts, next_window, recent_runs
+from ..digest.schedule import next_digest_time
+from ..digest.smtp import SEND_ERRORS
+from ..extensions import limiter
+from ..models import DeliveryState
+from . import bp
+from .mail_preview import with_strict_preview_policy
+
+
+def current_user_key() -> str:
+    return f"user:{current_user.id}"
+
+
+@bp.get("/digest")
+def digest() -> Response:
+    now = utcnow()
+    runs = recent_runs()
+    page = render_template(
+        "admin/digest.html",
+        preview=next_digest_for(current_user, now),
+        window=next_window(now),
+        next_time=next_digest_time(now),
+        runs=runs,
+        counts=delivery_counts([run.id for run in runs]),
+        states=DeliveryState,
+        timezone=current_app.config["BLOG_TIMEZONE"],
+    )
+    return with_strict_preview_policy(page)
+
+
+@bp.post("/digest/send-to-me")
+@limiter.limit("10 per hour", key_func=current_user_key)
+def send_digest_to_me() -> Response:
+    """Email the next digest to the editor asking, and nobody else; records no run."""
+    preview = next_digest_for(current_user)
+    if preview.edition is None:
+        flash("Nothing is new for you since the last digest, so there is nothing to send.", "info")
+    else:
+        try:
+            send_preview(preview)
+        except SEND_ERRORS as error:
+            flash(f"The mail server did not take the message: {error}", "error")
+        else:
+            flash(f"Sent the next digest to {current_user.email}.", "success")
+    return redirect(url_for("admin.digest"))

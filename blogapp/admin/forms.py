@@ -1,0 +1,124 @@
+"""Editor forms: writing a post, uploading an image, confirming a change."""
+
+from datetime import UTC, datetime
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from werkzeug.datastructures import FileStorage
+from wtforms import BooleanField, Field, IntegerField, StringField, TextAreaField
+from wtforms.fields import DateTimeLocalField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from ..auth.forms import printable
+from ..blog.operations import PostFields, parse_label_names
+from ..dates import blog_zone, format_local_input, utcnow
+
+MAX_LABELS = 20
+MAX_LABEL_LENGTH = 100
+
+
+def add_error(field: Field, message: str) -> None:
+    """Show ``message`` under ``field`` (after validation, or for a check made elsewhere)."""
+    field.errors = [*field.errors, message]
+
+
+class LocalDateTimeField(DateTimeLocalField):
+    """A ``datetime-local`` typed in the blog's zone; its data is an aware UTC datetime."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("format", ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"])
+        kwargs.setdefault(
+            "invalid_value_message", "Give a date and time, such as 2026-11-03 09:30."
+        )
+        super().__init__(*args, **kwargs)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return format_local_input(self.data)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None:
+            self.data = self.data.replace(tzinfo=blog_zone()).astimezone(UTC)
+
+
+class ImageFields:
+    """The image part of a form: a file and the words that describe it to blind readers."""
+
+    image = FileField("Image", render_kw={"accept": "image/jpeg,image/png,image/gif,image/webp"})
+    image_description = StringField(
+        "Description of the image (alt text)", validators=[Length(max=300), printable]
+    )
+
+    def chosen_image(self) -> FileStorage | None:
+        """The file the editor chose, or None when the file input was left empty."""
+        data = self.image.data
+        return data if isinstance(data, FileStorage) and data.filename else None
+
+
+class UploadForm(ImageFields, FlaskForm):
+    pass
+
+
+class PostForm(ImageFields, FlaskForm):
+    title = StringField(
+        "Title",
+        validators=[DataRequired(message="Give the post a title."), Length(max=300), printable],
+    )
+    body = TextAreaField(
+        "Body", validators=[Length(max=500_000), printable], render_kw={"rows": 24}
+    )
+    labels = StringField("Labels", validators=[Length(max=2000), printable])
+    series = StringField("Series", validators=[Length(max=150), printable])
+    series_number = IntegerField(
+        "Number in series",
+        validators=[Optional(), NumberRange(min=1, max=1_000_000, message="Give a number from 1.")],
+    )
+    comments_open = BooleanField("Allow comments", default=True)
+    publish_at = LocalDateTimeField("Publish at", validators=[Optional()])
+
+    def validate_labels(self, field: StringField) -> None:
+        names = parse_label_names(field.data or "")
+        if len(names) > MAX_LABELS:
+            raise ValidationError(f"Give at most {MAX_LABELS} labels.")
+        if any(len(name) > MAX_LABEL_LENGTH for name in names):
+            raise ValidationError(f"A label can be at most {MAX_LABEL_LENGTH} characters long.")
+
+    def validate_series_number(self, field: IntegerField) -> None:
+        if field.data is not None and not (self.series.data or "").strip():
+            raise ValidationError("Name the series this number belongs to, or leave it empty.")
+
+    def validate_for(self, action: str, now: datetime | None = None) -> bool:
+        """Check the fields, and what the chosen button needs (a body, a time)."""
+        valid = self.validate()
+        now = now or utcnow()
+        if action in {"publish", "schedule", "update"} and not (self.body.data or "").strip():
+            add_error(self.body, "Write the post before publishing it.")
+        when = self.publish_at.data
+        if action == "schedule" and not self.publish_at.errors:
+            if when is None:
+                add_error(self.publish_at, "Choose when to publish the post.")
+            elif when <= now:
+                add_error(self.publish_at, "That time has passed: choose a time still to come.")
+        if action == "update" and when is not None and when > now:
+            add_error(
+                self.publish_at,
+                "That time is still to come. To schedule this post, unpublish it first.",
+            )
+        return valid and not self.errors
+
+    def post_fields(self) -> PostFields:
+        """What the editor typed, ready for the post operations."""
+        return PostFields(
+            title=self.title.data.strip(),
+            body_source=(self.body.data or "").replace("\r\n", "\n"),
+            labels=parse_label_names(self.labels.data or ""),
+            series_name=(self.series.data or "").strip() or None,
+            series_number=self.series_number.data,
+            comments_open=self.comments_open.data,
+        )
+
+
+class ConfirmForm(FlaskForm):
+    """A form with nothing but its CSRF token, for buttons such as Delete and Unpublish."""
