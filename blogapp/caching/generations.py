@@ -1,0 +1,108 @@
+"""Generations: the token every cached page and fragment is filed under."""
+
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+from flask import current_app, g
+from flask_caching import Cache
+from sqlalchemy import func, select
+
+from ..dates import utcnow
+from ..extensions import db
+from ..models import Bulletin, Post, PostStatus
+
+cache = Cache()
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+GENERATION_KEY = "content-generation"
+
+
+@dataclass(frozen=True)
+class Generation:
+    token: str
+    started_at: datetime
+    #: When this generation ends by itself: the next scheduled post, or a comment's deadline.
+    ends_at: datetime | None
+
+    def is_over(self) -> bool:
+        return self.ends_at is not None and self.ends_at <= utcnow()
+
+
+def shared(operation: Callable[[], T], fallback: T) -> T:
+    """Run a cache operation; if the cache cannot be reached, log it and carry on."""
+    try:
+        return operation()
+    except Exception:
+        log.warning("the shared cache is unavailable", exc_info=True)
+        return fallback
+
+
+def next_scheduled_publication() -> datetime | None:
+    """When the next post or bulletin given a time still to come falls due.
+
+    Asked on a connection of its own: it also runs just after a commit, when the session
+    that committed has no transaction to query in.
+    """
+    now = utcnow()
+    next_post = select(func.min(Post.published_at)).where(
+        Post.status != PostStatus.DRAFT, Post.published_at > now
+    )
+    next_bulletin = select(func.min(Bulletin.published_at)).where(Bulletin.published_at > now)
+    with db.engine.connect() as connection:
+        times = [connection.scalar(next_post), connection.scalar(next_bulletin)]
+    return min((time for time in times if time is not None), default=None)
+
+
+def is_caching(config: dict) -> bool:
+    return config["PAGE_CACHE_ENABLED"] or config["FRAGMENT_CACHE_ENABLED"]
+
+
+def new_generation() -> Generation:
+    return Generation(secrets.token_hex(8), utcnow(), next_scheduled_publication())
+
+
+def start_generation() -> None:
+    """Leave every page cached so far behind (after a change readers will see)."""
+    shared(lambda: cache.set(GENERATION_KEY, new_generation(), timeout=0), None)
+
+
+def end_generation_within(seconds: float) -> None:
+    """Let the current generation last at most ``seconds`` more (after a comment)."""
+    generation = shared(lambda: cache.get(GENERATION_KEY), None)
+    deadline = utcnow() + timedelta(seconds=seconds)
+    if generation is not None and (generation.ends_at is None or generation.ends_at > deadline):
+        ending = replace(generation, ends_at=deadline)
+        shared(lambda: cache.set(GENERATION_KEY, ending, timeout=0), None)
+
+
+def current_generation() -> Generation:
+    """The generation pages are filed under now, starting one when none is current."""
+    generation = g.get("content_generation")
+    if generation is None:
+        generation = shared(lambda: cache.get(GENERATION_KEY), None)
+        if generation is None:
+            candidate = new_generation()
+            shared(lambda: cache.add(GENERATION_KEY, candidate, timeout=0), None)
+            generation = shared(lambda: cache.get(GENERATION_KEY), None) or candidate
+        elif generation.is_over():
+            generation = new_generation()
+            shared(lambda: cache.set(GENERATION_KEY, generation, timeout=0), None)
+        g.content_generation = generation
+    return generation
+
+
+def cached_for_generation(name: str, compute: Callable[[], T]) -> T:
+    """``compute()``'s value, shared by every worker until the content changes."""
+    if not current_app.config["FRAGMENT_CACHE_ENABLED"]:
+        return compute()
+    key = f"{name}:{current_generation().token}"
+    value = shared(lambda: cache.get(key), None)
+    if value is None:
+        value = compute()
+        shared(lambda: cache.set(key, value), None)
+    return value

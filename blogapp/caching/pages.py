@@ -1,0 +1,206 @@
+"""Whole pages for anonymous readers: kept in the shared cache, revalidated with ETags.
+
+A page is stored after Flask renders it for a visitor with no account, and served again
+to every such visitor until its generation ends. Visitors who send no session cookie at all
+(most readers, and every crawler) are answered before Flask handles the request; visitors
+with a session cookie but no account go through Flask, which serves the same stored page.
+"""
+
+import gzip
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import Flask, current_app, g, request, session
+from werkzeug.http import is_resource_modified, parse_cookie
+from werkzeug.wrappers import Response
+
+from .generations import GENERATION_KEY, Generation, cache, current_generation, shared
+
+#: Endpoints whose anonymous GET responses are the same for every reader.
+CACHEABLE_ENDPOINTS = {
+    "blog.home",
+    "blog.post",
+    "blog.archive_year",
+    "blog.archive_month",
+    "blog.label",
+    "blog.series",
+    "blog.search",
+    "blog.posts_feed",
+    "blog.label_feed",
+    "blog.sitemap",
+    "blog.robots",
+    "bulletins.index",
+    "bulletins.bulletin",
+    "bulletins.feed",
+    "comments.comments_feed",
+    "comments.post_comments_feed",
+}
+#: The only query arguments reading pages take; a page asked for with others is not stored,
+#: so nobody can fill the cache with made-up variants of one page.
+PAGE_ARGUMENTS = {"page", "q"}
+ANONYMOUS_CACHE_CONTROL = "public, no-cache"
+PRIVATE_CACHE_CONTROL = "private, no-cache"
+#: Headers a stored page never repeats: they belong to the visitor it was rendered for.
+VISITOR_HEADERS = {"set-cookie", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"}
+#: Headers that differ between the plain and the compressed page.
+VARIANT_HEADERS = {"content-length", "content-encoding", "etag"}
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One encoding of a stored page, as sent."""
+
+    body: bytes
+    headers: list[tuple[str, str]]
+    etag: str
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    """A rendered page, plain and gzip-compressed (compressed once, sent many times)."""
+
+    body: bytes
+    gzipped: bytes
+    #: The response's headers, without its length, encoding and ETag.
+    headers: list[tuple[str, str]]
+    etag: str
+    last_modified: datetime
+
+    @classmethod
+    def of(cls, response: Response, etag: str) -> "CachedPage":
+        body = response.get_data()
+        kept = [(name, value) for name, value in response.headers.items()
+                if name.lower() not in VISITOR_HEADERS | VARIANT_HEADERS]  # fmt: skip
+        return cls(body, gzip.compress(body, 6), kept, etag, response.last_modified)
+
+    def variant_for(self, environ: dict[str, Any]) -> Variant:
+        """Gzip for clients that accept it (every browser), else the plain page."""
+        if "gzip" in environ.get("HTTP_ACCEPT_ENCODING", ""):
+            encoding = [("Content-Encoding", "gzip")]
+            body, etag = self.gzipped, f"{self.etag}-gzip"
+        else:
+            encoding, body, etag = [], self.body, self.etag
+        length = [("Content-Length", str(len(body))), ("ETag", f'"{etag}"')]
+        return Variant(body, [*self.headers, *encoding, *length], etag)
+
+    def is_modified_for(self, environ: dict[str, Any], variant: Variant) -> bool:
+        return is_resource_modified(environ, etag=variant.etag, last_modified=self.last_modified)
+
+
+def page_key(environ: dict[str, Any], generation: Generation) -> str:
+    """The page's key: its path and query as sent, under the generation."""
+    address = f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
+    return f"page:{generation.token}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def is_anonymous_request() -> bool:
+    """No account (not even a remember-me cookie) and nothing pending for this visitor."""
+    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    return (
+        "_user_id" not in session
+        and "_flashes" not in session
+        and remember_cookie not in request.cookies
+    )
+
+
+def is_cacheable_request() -> bool:
+    return (
+        current_app.config["PAGE_CACHE_ENABLED"]
+        and request.method in ("GET", "HEAD")
+        and request.endpoint in CACHEABLE_ENDPOINTS
+        and PAGE_ARGUMENTS.issuperset(request.args)
+        and is_anonymous_request()
+    )
+
+
+def mark_revalidatable(response: Response, etag: str, last_modified: datetime) -> None:
+    """Let browsers and proxies keep the page and ask again with If-None-Match."""
+    response.set_etag(etag)
+    response.last_modified = last_modified
+    response.headers["Cache-Control"] = ANONYMOUS_CACHE_CONTROL
+    response.vary.update(("Cookie", "Accept-Encoding"))
+
+
+def stored_response(page: CachedPage) -> Response:
+    """A stored page as Flask's response to this request (a 304 when the reader has it)."""
+    variant = page.variant_for(request.environ)
+    if not page.is_modified_for(request.environ, variant):
+        response = current_app.response_class(status=304, headers=not_modified(variant))
+        return response
+    return current_app.response_class(variant.body, headers=variant.headers)
+
+
+def not_modified(variant: Variant) -> list[tuple[str, str]]:
+    dropped = {"content-length", "content-type", "content-encoding"}
+    return [(name, value) for name, value in variant.headers if name.lower() not in dropped]
+
+
+def serve_cached_page() -> Response | None:
+    """Answer an anonymous reader from the shared cache when the page is there."""
+    if not is_cacheable_request():
+        return None
+    key = page_key(request.environ, current_generation())
+    page = shared(lambda: cache.get(key), None)
+    if page is None:
+        g.page_cache_key = key
+        return None
+    g.served_from_cache = True
+    return stored_response(page)
+
+
+def store_page(response: Response) -> Response:
+    """Keep a freshly rendered anonymous page; mark every page for revalidation."""
+    key = g.pop("page_cache_key", None)
+    if g.get("served_from_cache"):
+        return response
+    if key is None or response.status_code != 200 or session.modified:
+        response.headers.setdefault("Cache-Control", PRIVATE_CACHE_CONTROL)
+        return response
+    etag = hashlib.sha256(response.get_data()).hexdigest()[:32]
+    mark_revalidatable(response, etag, current_generation().started_at.replace(microsecond=0))
+    page = CachedPage.of(response, etag)
+    shared(lambda: cache.set(key, page), None)
+    return stored_response(page)
+
+
+class CachedPages:
+    """WSGI middleware: answer visitors who send no session cookie from the shared cache."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.render = app.wsgi_app
+        self.visitor_cookies = {
+            app.config.get("SESSION_COOKIE_NAME", "session"),
+            app.config.get("REMEMBER_COOKIE_NAME", "remember_token"),
+        }
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        page = self.stored_page(environ)
+        if page is None:
+            return self.render(environ, start_response)
+        variant = page.variant_for(environ)
+        if not page.is_modified_for(environ, variant):
+            start_response("304 Not Modified", not_modified(variant))
+            return []
+        start_response("200 OK", variant.headers)
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [variant.body]
+
+    def stored_page(self, environ: dict[str, Any]) -> CachedPage | None:
+        if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
+            return None
+        if not self.app.config["PAGE_CACHE_ENABLED"] or self.has_visitor_cookie(environ):
+            return None
+        backend = self.app.extensions["cache"][cache]
+        generation = shared(lambda: backend.get(GENERATION_KEY), None)
+        if generation is None or generation.is_over():
+            return None
+        return shared(lambda: backend.get(page_key(environ, generation)), None)
+
+    def has_visitor_cookie(self, environ: dict[str, Any]) -> bool:
+        cookie_header = environ.get("HTTP_COOKIE")
+        return bool(cookie_header) and not self.visitor_cookies.isdisjoint(
+            parse_cookie(cookie_header)
+        )
