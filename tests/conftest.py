@@ -1,0 +1,238 @@
+"""Fixtures: the app on SQLite (and PostgreSQL when TEST_DATABASE_URL is set), a client,
+a real SMTP server, factories for users and posts, and a query counter."""
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.exc import OperationalError
+from support.accounts import TEST_PASSWORD
+from support.client import BlogClient
+from support.database import (
+    copy_sqlite_template,
+    migrate,
+    reset_postgres_schema,
+    truncate_all_tables,
+)
+from support.services import shared_fixtures_folder, skip_or_fail
+from support.smtp import Mailbox, start_smtp_server
+
+from blogapp import create_app
+from blogapp.auth.operations import create_user
+from blogapp.blog.operations import PostFields, create_post
+from blogapp.dates import utcnow
+from blogapp.extensions import db
+from blogapp.models import Post, PostStatus, Role, User
+from blogapp.subscriptions.operations import save_subscription
+
+SITE_URL = "http://blog.test"
+
+
+def base_config(database_url: str, tmp_path: Path, smtp_port: int) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough",
+        "DATABASE_URL": database_url,
+        "SITE_URL": SITE_URL,
+        "SERVER_NAME": None,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp_port,
+        "MAIL_SUPPRESS_SEND": False,
+        "RATELIMIT_ENABLED": False,
+        "COMMENT_CACHE_SECONDS": 0,
+        "BULLETIN_FEEDS_ALLOW_PRIVATE": True,
+        "WTF_CSRF_ENABLED": True,
+    }
+
+
+@pytest.fixture(scope="session")
+def smtp_mailbox() -> Iterator[Mailbox]:
+    mailbox = Mailbox()
+    controller = start_smtp_server(mailbox)
+    mailbox.port = controller.port
+    yield mailbox
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_mailbox: Mailbox) -> Iterator[Mailbox]:
+    """The messages the test's SMTP server received during this test."""
+    smtp_mailbox.clear()
+    yield smtp_mailbox
+    smtp_mailbox.clear()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database migrated once; each test gets a copy."""
+    folder = tmp_path_factory.mktemp("template")
+    path = folder / "template.db"
+    migrate(base_config(f"sqlite:///{path}", folder, 25))
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """TEST_DATABASE_URL with a fresh schema, migrated once for the session."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        skip_or_fail("PostgreSQL tests need TEST_DATABASE_URL")
+    try:
+        engine = create_engine(url)
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        engine.dispose()
+    except OperationalError as error:
+        skip_or_fail(f"PostgreSQL at TEST_DATABASE_URL is not reachable: {error}")
+    reset_postgres_schema(url)
+    migrate(base_config(url, tmp_path_factory.mktemp("pg"), 25))
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Every test that uses the app runs on SQLite and on PostgreSQL."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("postgres_url")
+    template = request.getfixturevalue("sqlite_template")
+    return copy_sqlite_template(template, tmp_path / "blog.db")
+
+
+@pytest.fixture
+def app_config(database_url: str, tmp_path: Path, smtp_mailbox: Mailbox) -> dict:
+    """The configuration the ``app`` fixture is built from; tests may change it first."""
+    return base_config(database_url, tmp_path, smtp_mailbox.port)
+
+
+@pytest.fixture
+def app(app_config: dict) -> Iterator[Flask]:
+    app = create_app(app_config)
+    app.test_client_class = BlogClient
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            truncate_all_tables()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> BlogClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    """Create an account: ``make_user(role=Role.EDITOR)``; its password is TEST_PASSWORD."""
+    counter = iter(range(1, 1_000_000))
+
+    def make(
+        email: str | None = None,
+        name: str | None = None,
+        role: Role = Role.READER,
+        confirmed: bool = True,
+        password: str = TEST_PASSWORD,
+    ) -> User:
+        number = next(counter)
+        return create_user(
+            email or f"user{number}@example.org",
+            name or f"Reader {number}",
+            password,
+            role,
+            confirmed=confirmed,
+        )
+
+    return make
+
+
+@pytest.fixture
+def editor(make_user: Callable[..., User]) -> User:
+    return make_user(email="editor@example.org", name="Ed Itor", role=Role.EDITOR)
+
+
+@pytest.fixture
+def subscriber(app: Flask) -> Callable[..., User]:
+    """``subscriber("a@example.org", posts=True, bulletins=False)``: a confirmed follower.
+
+    Its account has no password (nobody logs in as it), so tests with dozens are quick.
+    """
+
+    def make(email: str, posts: bool = True, bulletins: bool = True) -> User:
+        user = User(email=email, display_name=email.split("@")[0], email_confirmed_at=utcnow())
+        db.session.add(user)
+        db.session.commit()
+        save_subscription(user, posts, bulletins)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_post(app: Flask) -> Callable[..., Post]:
+    """Publish a post: ``make_post("Title", body="...", labels=["Napo"], published_at=...)``."""
+    counter = iter(range(1, 1_000_000))
+
+    def make(
+        title: str | None = None,
+        body: str = "A paragraph of the post.",
+        labels: list[str] | None = None,
+        published_at: datetime | None = None,
+        status: PostStatus = PostStatus.PUBLISHED,
+        series: str | None = None,
+        number: int | None = None,
+        author: User | None = None,
+        comments_open: bool = True,
+    ) -> Post:
+        index = next(counter)
+        fields = PostFields(
+            title=title or f"Post number {index}",
+            body_source=body,
+            labels=labels or [],
+            series_name=series,
+            series_number=number,
+            comments_open=comments_open,
+        )
+        when = published_at or (utcnow() - timedelta(hours=index))
+        return create_post(fields, author, status, None if status == PostStatus.DRAFT else when)
+
+    return make
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[], "contextmanager[list[str]]"]:
+    """``with count_queries() as statements:`` records the SQL a block runs."""
+
+    @contextmanager
+    def counting() -> Iterator[list[str]]:
+        statements: list[str] = []
+
+        def record(connection, cursor, statement, parameters, context, executemany) -> None:
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+
+    return counting
+
+
+@pytest.fixture
+def shared_fixtures() -> Path:
+    """The test data in ../shared/fixtures."""
+    folder = shared_fixtures_folder()
+    if folder is None:
+        pytest.skip("../shared/fixtures is not beside this checkout")
+    return folder

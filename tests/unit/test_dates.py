@@ -1,0 +1,52 @@
+"""Dates in the blog's style and zone."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from flask import Flask
+
+from blogapp.dates import (
+    format_date_time,
+    format_day_heading,
+    format_time,
+    local_month_bounds,
+    parse_local_datetime,
+)
+
+
+@pytest.fixture(autouse=True)
+def blog_zone():
+    app = Flask("dates")
+    app.config["BLOG_TIMEZONE"] = "Europe/London"
+    with app.app_context():
+        yield
+
+
+def test_day_heading_in_the_blogs_style():
+    assert format_day_heading(date(2016, 9, 24)) == "Saturday, 24 September 2016"
+
+
+def test_summer_times_are_shown_in_british_summer_time():
+    moment = datetime(2014, 6, 19, 21, 42, tzinfo=UTC)
+
+    assert format_time(moment) == "22:42"
+    assert format_date_time(moment) == "19 June 2014 at 22:42"
+
+
+def test_winter_times_are_shown_in_greenwich_mean_time():
+    moment = datetime(2014, 12, 19, 22, 42, tzinfo=UTC)
+
+    assert format_date_time(moment) == "19 December 2014 at 22:42"
+
+
+def test_month_bounds_are_local_midnights_in_utc():
+    start, end = local_month_bounds(2016, 9)
+
+    assert start == datetime(2016, 8, 31, 23, 0, tzinfo=UTC)
+    assert end == datetime(2016, 9, 30, 23, 0, tzinfo=UTC)
+    assert local_month_bounds(2016, 12)[1] == datetime(2017, 1, 1, 0, 0, tzinfo=UTC)
+
+
+def test_typed_local_times_are_stored_in_utc():
+    assert parse_local_datetime("2016-07-01T09:30") == datetime(2016, 7, 1, 8, 30, tzinfo=UTC)
+    assert parse_local_datetime("2016-01-01T09:30") == datetime(2016, 1, 1, 9, 30, tzinfo=UTC)

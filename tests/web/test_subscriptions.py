@@ -1,0 +1,159 @@
+"""Following the blog by email, changing what comes, and stopping it without logging in."""
+
+import pytest
+from flask import render_template_string
+from flask_login import login_user
+from support.accounts import TEST_PASSWORD
+
+from blogapp.extensions import db
+from blogapp.subscriptions.operations import save_subscription, subscription_of
+from blogapp.subscriptions.tokens import unsubscribe_token
+
+
+@pytest.fixture
+def reader(make_user):
+    return make_user(email="reader@example.org", name="Pat Reader")
+
+
+def logged_in(client, user):
+    client.login(user.email, TEST_PASSWORD)
+    return client
+
+
+def fresh(subscription):
+    db.session.expire_all()
+    return subscription_of(subscription.user)
+
+
+def test_the_sidebar_and_footer_invite_readers_to_follow_by_email(client):
+    page = client.get("/").text
+    assert "Follow by email" in page
+    assert 'href="/subscribe"' in page
+
+
+def test_subscribing_needs_a_login(client):
+    response = client.get("/subscribe")
+    assert response.status_code == 302
+    assert "/auth/login" in response.headers["Location"]
+
+
+def test_a_reader_subscribes_to_both_then_changes_to_bulletins_then_stops(client, reader):
+    logged_in(client, reader)
+    page = client.get("/subscribe").text
+    assert "You do not get the daily email" in page
+
+    response = client.submit(
+        "/subscribe", {"wants_posts": "y", "wants_bulletins": "y"}, follow_redirects=True
+    )
+    assert (
+        "Saved: you will get one email a day with new posts and union bulletins." in response.text
+    )
+    subscription = subscription_of(reader)
+    assert (subscription.active, subscription.wants_posts, subscription.wants_bulletins) == (
+        True,
+        True,
+        True,
+    )
+
+    client.submit("/subscribe", {"wants_bulletins": "y"})
+    subscription = fresh(subscription)
+    assert (subscription.wants_posts, subscription.wants_bulletins) == (False, True)
+    assert "You get union bulletins at" in client.get("/subscribe").text
+
+    response = client.submit("/subscribe/stop", page="/subscribe", follow_redirects=True)
+    assert "Stopped: you will not get the daily email any more." in response.text
+    subscription = fresh(subscription)
+    assert not subscription.active
+    assert subscription.unsubscribed_at is not None
+
+
+def test_choosing_nothing_is_refused_with_a_message(client, reader):
+    logged_in(client, reader)
+    response = client.submit("/subscribe", {})
+    assert response.status_code == 422
+    assert "Choose new posts, union bulletins or both" in response.text
+    assert subscription_of(reader) is None
+
+
+def test_an_unconfirmed_address_cannot_subscribe(client, make_user):
+    unconfirmed = make_user(email="new@example.org", confirmed=False)
+    logged_in(client, unconfirmed)
+    response = client.get("/subscribe")
+    assert response.status_code == 403
+    assert "Confirm your email address first" in response.text
+    assert 'name="wants_posts"' not in response.text
+    refused = client.post("/subscribe", data={"wants_posts": "y"})
+    assert refused.status_code in (400, 403)
+    assert subscription_of(unconfirmed) is None
+
+
+def test_the_account_summary_shows_the_choice_with_a_link_to_change_it(app, reader):
+    save_subscription(reader, True, False)
+    with app.test_request_context("/auth/account"):
+        login_user(reader)
+        html = render_template_string('{% include "subscriptions/_account_summary.html" %}')
+    assert "You get one email a day with new posts." in html
+    assert 'href="/subscribe"' in html
+    assert "Change what you receive" in html
+
+
+@pytest.fixture
+def followed(reader):
+    return save_subscription(reader, True, True)
+
+
+def unsubscribe_path(user) -> str:
+    return f"/unsubscribe/{unsubscribe_token(user.id)}"
+
+
+def test_following_the_unsubscribe_link_only_shows_a_button(app, followed):
+    response = app.test_client().get(unsubscribe_path(followed.user))
+    assert response.status_code == 200
+    assert "Stop the daily email from On Probation to" in response.text
+    assert "reader@example.org" in response.text
+    assert '<button class="button" type="submit">Unsubscribe</button>' in response.text
+    assert fresh(followed).active
+
+
+def test_the_button_unsubscribes_without_logging_in(app, followed):
+    client = app.test_client()
+    path = unsubscribe_path(followed.user)
+    response = client.submit(path, page=path)
+    assert response.status_code == 200
+    assert "reader@example.org will not get the daily email from On Probation any more." in (
+        response.text
+    )
+    assert not fresh(followed).active
+
+
+def test_one_click_unsubscribe_by_post_with_no_cookie_and_no_csrf_token(app, followed):
+    client = app.test_client(use_cookies=False)
+    response = client.post(unsubscribe_path(followed.user), data={"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    assert not fresh(followed).active
+
+    again = client.post(unsubscribe_path(followed.user), data={"List-Unsubscribe": "One-Click"})
+    assert again.status_code == 200, "doing it twice is harmless"
+
+
+def test_a_post_without_the_one_click_body_or_a_form_token_changes_nothing(app, followed):
+    response = app.test_client().post(unsubscribe_path(followed.user), data={"anything": "x"})
+    assert response.status_code == 400
+    assert fresh(followed).active
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_tampered_token_is_refused_and_changes_nothing(app, followed, make_user, method):
+    other = make_user(email="other@example.org")
+    save_subscription(other, True, True)
+    token = unsubscribe_token(followed.user.id)
+    signature = token.split(".")[1]
+    forged = unsubscribe_token(other.id).split(".")[0] + "." + signature
+    for bad in (forged, token[:-2], "not-a-token"):
+        response = getattr(app.test_client(), method)(
+            f"/unsubscribe/{bad}", data={"List-Unsubscribe": "One-Click"}
+        )
+        assert response.status_code == 400
+        assert "This unsubscribe link is not valid" in response.text
+    assert fresh(followed).active
+    assert subscription_of(other).active
