@@ -46,7 +46,7 @@ def test_editors_find_the_import_page_in_their_navigation(editor_client):
     page = editor_client.get("/admin/import")
 
     assert page.status_code == 200
-    assert '<a href="/admin/import">Import from Blogger</a>' in page.text
+    assert '<a href="/admin/import" aria-current="page">Import from Blogger</a>' in page.text
     assert 'enctype="multipart/form-data"' in page.text
     assert "Up to 256 KB." in page.text
 

@@ -182,7 +182,7 @@ def test_the_editors_list_is_paged_and_shows_bulletins_still_to_come(as_editor):
 
 def test_the_editor_navigation_links_to_bulletins_and_feeds(as_editor):
     page = as_editor.get("/admin/bulletins").text
-    assert '<a href="/admin/bulletins">Bulletins</a>' in page
+    assert '<a href="/admin/bulletins" aria-current="page">Bulletins</a>' in page
     assert '<a href="/admin/feeds">Union feeds</a>' in page
 
 
