@@ -2,6 +2,8 @@
 
 import logging
 import secrets
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -96,13 +98,46 @@ def current_generation() -> Generation:
     return generation
 
 
+class WorkerCopies:
+    """The fragments this worker last read from the shared cache, by key.
+
+    A key names one generation, so a copy can never be stale: keeping it saves reading and
+    unpickling the same (possibly large) fragment on every request.
+    """
+
+    def __init__(self, kept: int) -> None:
+        self.kept = kept
+        self.copies: OrderedDict[str, object] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> object | None:
+        with self.lock:
+            value = self.copies.get(key)
+            if value is not None:
+                self.copies.move_to_end(key)
+            return value
+
+    def keep(self, key: str, value: object) -> None:
+        with self.lock:
+            self.copies[key] = value
+            self.copies.move_to_end(key)
+            while len(self.copies) > self.kept:
+                self.copies.popitem(last=False)
+
+
+worker_copies = WorkerCopies(kept=64)
+
+
 def cached_for_generation(name: str, compute: Callable[[], T]) -> T:
     """``compute()``'s value, shared by every worker until the content changes."""
     if not current_app.config["FRAGMENT_CACHE_ENABLED"]:
         return compute()
     key = f"{name}:{current_generation().token}"
-    value = shared(lambda: cache.get(key), None)
+    value = worker_copies.get(key)
+    if value is None:
+        value = shared(lambda: cache.get(key), None)
     if value is None:
         value = compute()
         shared(lambda: cache.set(key, value), None)
+    worker_copies.keep(key, value)
     return value
