@@ -3,6 +3,7 @@
 from flask import abort, render_template, request
 from flask_login import current_user
 
+from ..caching import cached_for_generation
 from ..comments.display import thread_html
 from ..dates import month_name
 from ..typed_text import whole_number
@@ -86,8 +87,9 @@ def series(slug: str) -> str:
 @bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<slug>")
 def post(year: int, month: int, slug: str) -> str:
     found = find_visible_post(year, month, slug) or abort(404)
-    older, newer = older_and_newer(found)
-    series_previous, series_next = series_neighbours(found)
+    (older, newer), (series_previous, series_next) = cached_for_generation(
+        f"neighbours:{found.id}", lambda: (older_and_newer(found), series_neighbours(found))
+    )
     return render_template(
         "blog/post.html",
         post=found,

@@ -2,6 +2,7 @@
 
 import gzip
 import os
+import re
 import time
 from datetime import timedelta
 
@@ -241,3 +242,36 @@ def test_made_up_query_arguments_are_not_kept_in_the_cache(client, make_post, co
 
     assert response.status_code == 200
     assert statements
+
+
+NEIGHBOUR_LOOKUP = re.compile(r"posts\.series_number [<>]|\(posts\.published_at, posts\.id\) [<>]")
+
+
+def test_a_post_page_looks_up_its_neighbours_once_per_change(
+    client, make_post, editor, count_queries
+):
+    posts = [
+        make_post(f"Latest From Napo {number}", series="Latest From Napo", number=number)
+        for number in (1, 2, 3)
+    ]
+    middle = path_of(posts[1])
+    client.login("editor@example.org", TEST_PASSWORD)
+
+    with count_queries() as first_view:
+        client.get(middle)
+    with count_queries() as second_view:
+        page = client.get(middle).text
+
+    assert len([s for s in first_view if NEIGHBOUR_LOOKUP.search(s)]) == 4
+    assert [s for s in second_view if NEIGHBOUR_LOOKUP.search(s)] == []
+    assert "Next in Latest From Napo: Latest From Napo 3" in page
+
+
+def test_a_new_neighbouring_post_shows_at_once_to_a_logged_in_reader(client, make_post, editor):
+    older = path_of(make_post("The older post", published_at=utcnow() - timedelta(days=2)))
+    client.login("editor@example.org", TEST_PASSWORD)
+    assert "Newer post" not in client.get(older).text
+
+    make_post("The newer post", published_at=utcnow() - timedelta(days=1))
+
+    assert "The newer post" in client.get(older).text
