@@ -1,0 +1,45 @@
+"""Every benchmark, in turn, then the summary: ``make bench`` (``python -m bench``).
+
+Reading pages under gunicorn against hello world (1,000 and 10,000 posts), the daily digest
+at 5,000 and 50,000 subscribers, a 50 MB Blogger import, and 60 s of mixed load on SQLite
+(and on PostgreSQL when BENCH_POSTGRESQL_URL is set). Results land in bench/results/.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+STEPS = [
+    ["pages.py", "--posts", "1000", "--posts", "10000"],
+    ["digest.py", "--subscribers", "5000", "--subscribers", "50000"],
+    ["import_blogger.py", "sqlite"],
+    ["load.py", "--database", "sqlite", "--seconds", "60"],
+]
+
+
+def postgresql_steps(url: str) -> list[list[str]]:
+    return [
+        ["import_blogger.py", "sqlite", url],
+        ["load.py", "--database", "postgresql", "--postgresql-url", url, "--seconds", "60"],
+    ]
+
+
+def main() -> None:
+    if shutil.which("wrk") is None:
+        sys.exit("The page benchmark needs wrk: apt-get install wrk")
+    steps = list(STEPS)
+    if url := os.environ.get("BENCH_POSTGRESQL_URL"):
+        steps = [step for step in steps if step[0] != "import_blogger.py"]
+        steps += postgresql_steps(url)
+    for step in [*steps, ["report.py"]]:
+        print(f"\n== {' '.join(step)}", flush=True)
+        subprocess.run(
+            [sys.executable, str(HERE / step[0]), *step[1:]], cwd=HERE.parent, check=True
+        )
+
+
+if __name__ == "__main__":
+    main()

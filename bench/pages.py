@@ -1,0 +1,251 @@
+"""Page throughput under gunicorn, as a ratio to a hello-world Flask app in the same run.
+
+    .venv/bin/python bench/pages.py --posts 1000 --posts 10000 --seconds 10
+
+For each data size it generates a blog (bench/generate.py, kept under bench/work/), serves it
+with gunicorn (the same worker settings as the baseline), loads each reading page with wrk on
+this machine, with the page cache on and off, and the post with 500+ comments for a logged-in
+reader too. Results go to bench/results/pages.json.
+"""
+
+import argparse
+import http.cookiejar
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from generate import BENCH_PASSWORD, Sizes, bench_app, generate
+from sqlalchemy import event, func, select
+
+from blogapp.extensions import db
+from blogapp.models import Comment, Label, Post
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / "work"
+RESULTS = ROOT / "bench" / "results"
+GUNICORN = [str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--worker-class",
+            "sync", "--backlog", "2048", "--log-level", "warning"]  # fmt: skip
+WRK_THREADS, WRK_CONNECTIONS = 2, 16
+#: What every browser sends; the page cache keeps a compressed copy for it.
+BROWSER_ACCEPT_ENCODING = "gzip, deflate"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_serving(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start")
+
+
+@contextmanager
+def gunicorn(app_path: str, environment: dict[str, str]) -> Iterator[str]:
+    """Serve ``app_path`` (module:variable) on a free port for the duration."""
+    port = free_port()
+    process = subprocess.Popen(
+        [*GUNICORN, "--bind", f"127.0.0.1:{port}", app_path],
+        cwd=ROOT,
+        env={**os.environ, **environment},
+    )
+    try:
+        wait_until_serving(port, process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def run_wrk(url: str, seconds: int, cookie: str | None = None) -> tuple[float, float, int]:
+    """Requests per second, p99 latency in ms and non-2xx/3xx count for one URL."""
+    command = ["wrk", f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{seconds}s", "--latency",
+               "-H", f"Accept-Encoding: {BROWSER_ACCEPT_ENCODING}"]  # fmt: skip
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", output)
+    scale = {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return rate, float(p99.group(1)) * scale, int(errors.group(1)) if errors else 0
+
+
+def log_in(base: str, email: str, password: str) -> str:
+    """Log in through the real form and return the session cookie header."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    form = opener.open(f"{base}/auth/login").read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
+    data = urllib.parse.urlencode({"csrf_token": token, "email": email, "password": password})
+    opener.open(f"{base}/auth/login", data=data.encode())
+    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
+
+
+def reading_pages(database_url: str, instance: Path) -> dict[str, str]:
+    """The URLs measured: the busiest post, its month, a label, a search, the feed."""
+    app = bench_app(database_url, instance)
+    with app.app_context():
+        busiest = db.session.scalars(select(Post).order_by(Post.comment_count.desc())).first()
+        label = db.session.scalars(select(Label).order_by(Label.id)).first()
+        comments = db.session.scalar(
+            select(func.count()).select_from(Comment).where(Comment.post_id == busiest.id)
+        )
+        db.engine.dispose()
+    post_url = f"/{busiest.published_year}/{busiest.published_month:02}/{busiest.slug}"
+    return {
+        "home": "/",
+        f"post with {comments} comments": post_url,
+        "archive month": f"/{busiest.published_year}/{busiest.published_month:02}/",
+        "label page": f"/label/{label.slug}",
+        "search": "/search?q=approved+premises",
+        "posts feed": "/feeds/posts.atom",
+    }
+
+
+def prepared_database(posts: int) -> tuple[str, Path]:
+    """A generated blog of ``posts`` posts, made once and kept under bench/work/."""
+    path = WORK / f"blog-{posts}.db"
+    instance = WORK / f"instance-{posts}"
+    if not path.exists():
+        print(f"generating a blog of {posts} posts…")
+        shutil.rmtree(instance, ignore_errors=True)
+        generate(f"sqlite:///{path}", instance, Sizes.for_posts(posts))
+    return f"sqlite:///{path}", instance
+
+
+#: What each mode leaves switched on: (page cache, fragment cache).
+MODES = {
+    "page cache": (True, True),
+    "page cache off": (False, True),
+    "no caching": (False, False),
+}
+
+
+def blog_environment(database_url: str, instance: Path, mode: str) -> dict[str, str]:
+    pages, fragments = MODES[mode]
+    return {
+        "DATABASE_URL": database_url,
+        "BLOGAPP_INSTANCE_PATH": str(instance),
+        "SECRET_KEY": "benchmark-secret-key-long-enough-for-checks",
+        "SITE_URL": "http://127.0.0.1",
+        "PAGE_CACHE_ENABLED": "1" if pages else "0",
+        "FRAGMENT_CACHE_ENABLED": "1" if fragments else "0",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+
+
+def measure_hello(seconds: int) -> float:
+    with gunicorn("bench.hello:app", {}) as base:
+        run_wrk(base + "/", 2)
+        return run_wrk(base + "/", seconds)[0]
+
+
+def measure_page(base: str, name: str, path: str, seconds: int, cookie: str | None = None) -> dict:
+    run_wrk(base + path, 1, cookie)
+    rate, p99, errors = run_wrk(base + path, seconds, cookie)
+    return {"name": name, "url": path, "requests_per_second": rate, "p99_ms": p99,
+            "errors": errors}  # fmt: skip
+
+
+def measure_mode(database_url: str, instance: Path, mode: str, seconds: int) -> list[dict]:
+    """Every reading page for anonymous readers, and the busiest post for a logged-in one."""
+    pages = reading_pages(database_url, instance)
+    shutil.rmtree(instance / "cache", ignore_errors=True)
+    with gunicorn("wsgi:app", blog_environment(database_url, instance, mode)) as base:
+        rows = [measure_page(base, name, path, seconds) for name, path in pages.items()]
+        cookie = log_in(base, "reader1@example.org", BENCH_PASSWORD)
+        name, path = next((name, path) for name, path in pages.items() if name.startswith("post"))
+        rows.append(measure_page(base, f"{name}, logged in", path, seconds, cookie))
+    return rows
+
+
+def query_counts(database_url: str, instance: Path) -> dict[str, int]:
+    """SQL statements each page runs with nothing cached (they must not grow with the data)."""
+    app = bench_app(database_url, instance)
+    app.config.update(PAGE_CACHE_ENABLED=False, FRAGMENT_CACHE_ENABLED=False)
+    client = app.test_client()
+    statements: list[str] = []
+
+    def record(_connection, _cursor, statement, *_rest) -> None:
+        statements.append(statement)
+
+    counts = {}
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", record)
+        for name, path in reading_pages(database_url, instance).items():
+            statements.clear()
+            client.get(path)
+            counts[name] = len(statements)
+        db.engine.dispose()
+    return counts
+
+
+def with_ratios(rows: list[dict], hello: float) -> list[dict]:
+    return [{**row, "ratio": round(row["requests_per_second"] / hello, 4)} for row in rows]
+
+
+def run(sizes: list[int], seconds: int) -> dict:
+    """Measure every size and mode between two hello-world runs; ratios use their mean."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    hello_before = measure_hello(seconds)
+    measured = {}
+    for posts in sizes:
+        database_url, instance = prepared_database(posts)
+        measured[posts] = {
+            "queries": query_counts(database_url, instance),
+            "modes": {mode: measure_mode(database_url, instance, mode, seconds) for mode in MODES},
+        }
+    hello_after = measure_hello(seconds)
+    hello = (hello_before + hello_after) / 2
+    for size in measured.values():
+        size["modes"] = {mode: with_ratios(rows, hello) for mode, rows in size["modes"].items()}
+    return {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "settings": {
+            "gunicorn": " ".join(GUNICORN[1:]),
+            "wrk": f"-t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{seconds}s "
+                   f"-H 'Accept-Encoding: {BROWSER_ACCEPT_ENCODING}'",
+            "modes": {mode: {"page_cache": pages, "fragment_cache": fragments}
+                      for mode, (pages, fragments) in MODES.items()},
+        },
+        "hello_world_rps": {"before": hello_before, "after": hello_after, "mean": hello},
+        "sizes": measured,
+    }  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, action="append", help="data sizes (repeatable)")
+    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per page")
+    arguments = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: apt-get install wrk")
+    report = run(arguments.posts or [1000, 10_000], arguments.seconds)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "pages.json").write_text(json.dumps(report, indent=2) + "\n")
+    print(json.dumps(report["hello_world_rps"]), "; wrote bench/results/pages.json")
+
+
+if __name__ == "__main__":
+    main()
