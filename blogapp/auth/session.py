@@ -1,6 +1,7 @@
 """How a login cookie becomes a user."""
 
 from flask_login import LoginManager
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import User
@@ -11,7 +12,7 @@ def load_user(user_id: str) -> User | None:
     number, _, token = user_id.partition(":")
     if not number.isdigit() or not token:
         return None
-    user = db.session.get(User, int(number))
+    user = db.session.get(User, int(number), options=[joinedload(User.subscription)])
     if user is None or user.session_token != token or not user.is_active:
         return None
     return user

@@ -32,7 +32,7 @@ class Subscription(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(back_populates="subscription")
 
     def __repr__(self) -> str:
         return f"<Subscription of user {self.user_id}: {self.choice_words or 'nothing'}>"

@@ -23,8 +23,8 @@ def subscription_of(user: User) -> Subscription | None:
 
 
 def current_subscription(user: User) -> Subscription | None:
-    """The logged-in reader's subscription, for pages; None for a visitor."""
-    return subscription_of(user) if user.is_authenticated else None
+    """The logged-in reader's subscription, for pages (loaded with the user); None for a visitor."""
+    return user.subscription if user.is_authenticated else None
 
 
 def check_may_subscribe(user: User) -> None:

@@ -67,6 +67,19 @@ def test_a_reader_subscribes_to_both_then_changes_to_bulletins_then_stops(client
     assert subscription.unsubscribed_at is not None
 
 
+def test_every_page_shows_the_choice_without_a_query_of_its_own(client, reader, count_queries):
+    save_subscription(reader, wants_posts=False, wants_bulletins=True)
+    logged_in(client, reader)
+
+    with count_queries() as statements:
+        page = client.get("/").text
+
+    assert "You get union bulletins by email, once a day." in page
+    asked_for_subscription = [s for s in statements if "subscriptions" in s]
+    assert len(asked_for_subscription) == 1
+    assert "FROM users LEFT OUTER JOIN subscriptions" in asked_for_subscription[0]
+
+
 def test_choosing_nothing_is_refused_with_a_message(client, reader):
     logged_in(client, reader)
     response = client.submit("/subscribe", {})
