@@ -107,6 +107,28 @@ def import_lines(imports: dict) -> list[str]:
     ]
 
 
+def load_lines(runs: list[dict]) -> list[str]:
+    lines = ["| database | requests/s | p99 ms | 5xx | comments accepted / stored | checks |",
+             "| --- | ---: | ---: | ---: | ---: | --- |"]  # fmt: skip
+    for run in runs:
+        traffic, checks = run["mix"], run["checks"]
+        codes = traffic["status_codes"]["all"]
+        errors = sum(count for code, count in codes.items() if code.startswith("5"))
+        lines.append(
+            f"| {run['database']} | {traffic['requests_per_second']:,.0f} | "
+            f"{traffic['latency_ms']['all']['p99']} | {errors} | "
+            f"{checks['comments_accepted']} / {checks['comments_stored']} | "
+            f"{'passed' if run['passed'] else 'FAILED'} |"
+        )
+    settings = runs[0]["settings"]
+    mix = ", ".join(f"{share} % {name}" for name, share in settings["mix_percent"].items())
+    lines.append(
+        f"\n{settings['seconds']:.0f} s of mixed traffic ({mix}), then a burst of "
+        f"{settings['burst']}; every accepted comment must be stored and shown."
+    )
+    return lines
+
+
 def summary() -> str:
     sections = []
     if pages := load("pages.json"):
@@ -116,6 +138,10 @@ def summary() -> str:
         sections += ["### Daily digest, build and send", "", *digest_lines(digest), ""]
     if imports := load("import.json"):
         sections += ["### Blogger import", "", *import_lines(imports), ""]
+    if runs := [
+        run for name in ("load-sqlite.json", "load-postgresql.json") if (run := load(name))
+    ]:
+        sections += ["### Load", "", *load_lines(runs), ""]
     return "\n".join(sections)
 
 
