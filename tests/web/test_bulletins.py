@@ -100,6 +100,9 @@ def test_a_bulletin_page_shows_source_title_time_body_and_the_original(client):
     assert '<a href="https://napo.example/news/pay" rel="noopener">Read the original' in page
     canonical = f"http://blog.test/bulletins/{bulletin.id}-pay-offer-vote-by-friday"
     assert f'<link rel="canonical" href="{canonical}">' in page
+    assert '<meta property="og:title" content="Pay offer: vote by Friday">' in page
+    assert f'<meta property="og:url" content="{canonical}">' in page
+    assert '<meta property="article:section" content="Napo">' in page
 
 
 def test_a_bulletin_without_a_link_has_no_read_the_original(client):
