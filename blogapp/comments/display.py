@@ -11,6 +11,7 @@ does not have yet (held for approval, or just written) get a rendering of their 
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from flask import render_template
 from markupsafe import Markup
@@ -73,6 +74,14 @@ class SharedThread:
 
     def with_buttons(self, own: dict[int, str]) -> Markup:
         """The thread with ``own`` buttons (by comment id) in place of everyone's."""
+        return self.joined(own) if own else self.for_everyone
+
+    @cached_property
+    def for_everyone(self) -> Markup:
+        """The thread as most readers get it, joined once per worker and kept with the rest."""
+        return self.joined({})
+
+    def joined(self, own: dict[int, str]) -> Markup:
         html = [self.pieces[0]]
         for (comment_id, everyones), piece in zip(self.buttons, self.pieces[1:], strict=True):
             html.append(own.get(comment_id, everyones))
