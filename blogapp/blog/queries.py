@@ -8,7 +8,6 @@ from typing import Generic, Protocol, TypeVar
 
 from flask import abort, current_app
 from sqlalchemy import ColumnElement, Select, and_, exists, func, select, tuple_
-from sqlalchemy.orm import joinedload
 
 from ..dates import local_date, local_month_bounds, local_year_bounds, utcnow
 from ..extensions import db
@@ -159,18 +158,14 @@ def group_by_day(items: Iterable[Item]) -> list[DayOfItems[Item]]:
 
 
 def find_visible_post(year: int, month: int, slug: str) -> Post | None:
-    """One post with its labels in the same query (listings load labels in a second one)."""
-    found = db.session.scalars(
-        select(Post)
-        .options(joinedload(Post.labels))
-        .where(
+    return db.session.scalar(
+        select(Post).where(
             is_visible(),
             Post.published_year == year,
             Post.published_month == month,
             Post.slug == slug,
         )
     )
-    return found.unique().first()
 
 
 def first_link(statement: Select) -> PostLink | None:
