@@ -2,8 +2,6 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from ..dates import utcnow
 from ..extensions import db
 from ..models import Subscription, User
@@ -19,12 +17,13 @@ SUSPENDED = "This account has been suspended."
 
 
 def subscription_of(user: User) -> Subscription | None:
-    return db.session.scalar(select(Subscription).where(Subscription.user_id == user.id))
+    """The reader's subscription: loaded with the logged-in user, fetched for any other."""
+    return user.subscription
 
 
 def current_subscription(user: User) -> Subscription | None:
-    """The logged-in reader's subscription, for pages (loaded with the user); None for a visitor."""
-    return user.subscription if user.is_authenticated else None
+    """The logged-in reader's subscription, for pages; None for a visitor."""
+    return subscription_of(user) if user.is_authenticated else None
 
 
 def check_may_subscribe(user: User) -> None:
