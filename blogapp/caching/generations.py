@@ -134,8 +134,9 @@ def cached_for_generation(name: str, compute: Callable[[], T]) -> T:
         return compute()
     key = f"{name}:{current_generation().token}"
     value = worker_copies.get(key)
-    if value is None:
-        value = shared(lambda: cache.get(key), None)
+    if value is not None:
+        return value
+    value = shared(lambda: cache.get(key), None)
     if value is None:
         value = compute()
         shared(lambda: cache.set(key, value), None)
