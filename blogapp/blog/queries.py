@@ -68,9 +68,13 @@ class ArchiveYear:
     months: list[tuple[int, int]] = field(default_factory=list)
 
 
-def is_visible(now: datetime | None = None) -> ColumnElement[bool]:
-    """Published or scheduled, and its time has come: scheduled posts need no job."""
-    return and_(Post.status != PostStatus.DRAFT, Post.published_at <= (now or utcnow()))
+def is_visible(now: datetime | ColumnElement[datetime] | None = None) -> ColumnElement[bool]:
+    """Published or scheduled, and its time has come: scheduled posts need no job.
+
+    ``now`` may be a bound parameter, for statements built once and run many times.
+    """
+    moment = utcnow() if now is None else now
+    return and_(Post.status != PostStatus.DRAFT, Post.published_at <= moment)
 
 
 def visible_posts() -> Select[tuple[Post]]:

@@ -10,14 +10,20 @@ snippets, so the work of highlighting is done for the page only.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Any
 
 from flask import abort, current_app, render_template, request
 from markupsafe import Markup, escape
 from sqlalchemy import (
     ColumnElement,
     FromClause,
+    Integer,
+    Row,
     Select,
     String,
+    bindparam,
     column,
     func,
     literal,
@@ -28,6 +34,7 @@ from sqlalchemy import (
 )
 
 from ..bulletins.queries import bulletin_is_visible
+from ..dates import utcnow
 from ..extensions import db
 from ..models import Bulletin, Post
 from . import bp
@@ -40,36 +47,90 @@ SEARCH_WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_WORDS = 12
 MAX_QUERY_LENGTH = 200
 
+#: The statements are built once and run with these parameters, so a search spends its time
+#: in the database rather than in putting the same SQL together again.
+TERMS = bindparam("terms", type_=String)
+NOW = bindparam("now")
+HIT_IDS = bindparam("ids", expanding=True)
+PAGE_SIZE, PAGE_START = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
+
 
 @dataclass(frozen=True)
-class Searchable:
-    """A kind of content search covers: its table, its FTS5 table and who may see it."""
-
-    kind: str
-    model: type[Post] | type[Bulletin]
-    fts_table: str
-    visible: Callable[[], ColumnElement[bool]]
-
-
-POSTS = Searchable("post", Post, "post_fts", is_visible)
-BULLETINS = Searchable("bulletin", Bulletin, "bulletin_fts", bulletin_is_visible)
-SEARCHABLE = (POSTS, BULLETINS)
-
-
-@dataclass
 class SearchHit:
-    item: Post | Bulletin
+    """One result as the page shows it: where it links, what it is, when, and its text."""
+
+    endpoint: str
+    url_values: dict[str, Any]
+    kind: str
+    published_at: datetime
     title: Markup
     snippet: Markup
 
     @property
     def is_bulletin(self) -> bool:
-        return isinstance(self.item, Bulletin)
+        return self.endpoint == BULLETINS.endpoint
 
-    @property
-    def kind(self) -> str:
-        """What readers are told the hit is: 'Post', or 'Napo bulletin'."""
-        return f"{self.item.source} bulletin" if isinstance(self.item, Bulletin) else "Post"
+
+@dataclass(frozen=True)
+class Searchable:
+    """A kind of content search covers: its table, its FTS5 table, who may see it, and
+    what a result shows of it."""
+
+    kind: str
+    model: type[Post] | type[Bulletin]
+    fts_table: str
+    visible: Callable[[ColumnElement[datetime]], ColumnElement[bool]]
+    endpoint: str
+    #: The endpoint's URL values, each labelled with the name it takes.
+    url_columns: tuple[ColumnElement, ...]
+    #: What readers are told a result is: 'Post', or 'Napo bulletin'.
+    kind_shown: ColumnElement[str]
+
+    def hit(self, row: Row) -> SearchHit:
+        """A result from a row of ``SearchEngine.highlighted``."""
+        return SearchHit(
+            endpoint=self.endpoint,
+            url_values={column.key: row._mapping[column.key] for column in self.url_columns},
+            kind=row.kind_shown,
+            published_at=row.published_at,
+            title=highlighted(row.title),
+            snippet=highlighted(row.snippet),
+        )
+
+    def shown_columns(self) -> tuple[ColumnElement, ...]:
+        """What a result needs besides its highlighted title and snippet."""
+        model = self.model
+        return (
+            model.id.label("id"),
+            model.published_at.label("published_at"),
+            self.kind_shown.label("kind_shown"),
+            *self.url_columns,
+        )
+
+
+POSTS = Searchable(
+    kind="post",
+    model=Post,
+    fts_table="post_fts",
+    visible=is_visible,
+    endpoint="blog.post",
+    url_columns=(
+        Post.published_year.label("year"),
+        Post.published_month.label("month"),
+        Post.slug.label("slug"),
+    ),
+    kind_shown=literal("Post", String(20)),
+)
+BULLETINS = Searchable(
+    kind="bulletin",
+    model=Bulletin,
+    fts_table="bulletin_fts",
+    visible=bulletin_is_visible,
+    endpoint="bulletins.bulletin",
+    url_columns=(Bulletin.id.label("bulletin_id"), Bulletin.slug.label("slug")),
+    kind_shown=Bulletin.source.concat(" bulletin"),
+)
+SEARCHABLE = (POSTS, BULLETINS)
 
 
 @dataclass
@@ -122,15 +183,14 @@ class SQLiteSearch:
     scores are close enough to interleave posts and bulletins.
     """
 
-    def __init__(self, words: list[str]) -> None:
-        self.match = fts5_match_expression(words)
+    terms = staticmethod(fts5_match_expression)
 
     def matching(self, searchable: Searchable) -> tuple[FromClause, list[ColumnElement[bool]]]:
         fts_rows = table(searchable.fts_table, column("rowid"))
         model = searchable.model
         source = fts_rows.join(model, model.id == fts_rows.c.rowid)
         fts = literal_column(searchable.fts_table)
-        return source, [fts.op("MATCH")(self.match), searchable.visible()]
+        return source, [fts.op("MATCH")(TERMS), searchable.visible(NOW)]
 
     def ranked(self, searchable: Searchable) -> Select:
         source, conditions = self.matching(searchable)
@@ -151,17 +211,17 @@ class SQLiteSearch:
         source, conditions = self.matching(searchable)
         return select(func.count()).select_from(source).where(*conditions)
 
-    def highlighted(self, searchable: Searchable, ids: list[int]) -> Select:
+    def highlighted(self, searchable: Searchable) -> Select:
         source, conditions = self.matching(searchable)
         fts = literal_column(searchable.fts_table)
         return (
             select(
-                searchable.model,
-                func.highlight(fts, 0, MARK_START, MARK_END),
-                func.snippet(fts, 1, MARK_START, MARK_END, "…", 32),
+                *searchable.shown_columns(),
+                func.highlight(fts, 0, MARK_START, MARK_END).label("title"),
+                func.snippet(fts, 1, MARK_START, MARK_END, "…", 32).label("snippet"),
             )
             .select_from(source)
-            .where(*conditions, searchable.model.id.in_(ids))
+            .where(*conditions, searchable.model.id.in_(HIT_IDS))
         )
 
 
@@ -181,15 +241,19 @@ def postgres_vector(table_name: str) -> ColumnElement:
     )
 
 
+def postgres_terms(words: list[str]) -> str:
+    return " ".join(words)
+
+
 class PostgresSearch:
     """websearch_to_tsquery over the weighted vectors, ts_rank, ts_headline."""
 
-    def __init__(self, words: list[str]) -> None:
-        self.query = func.websearch_to_tsquery(ENGLISH, " ".join(words))
+    terms = staticmethod(postgres_terms)
+    query = func.websearch_to_tsquery(ENGLISH, TERMS)
 
     def conditions(self, searchable: Searchable) -> list[ColumnElement[bool]]:
         vector = postgres_vector(searchable.model.__tablename__)
-        return [vector.op("@@")(self.query), searchable.visible()]
+        return [vector.op("@@")(self.query), searchable.visible(NOW)]
 
     def ranked(self, searchable: Searchable) -> Select:
         model = searchable.model
@@ -206,23 +270,55 @@ class PostgresSearch:
             select(func.count()).select_from(searchable.model).where(*self.conditions(searchable))
         )
 
-    def highlighted(self, searchable: Searchable, ids: list[int]) -> Select:
+    def highlighted(self, searchable: Searchable) -> Select:
         model = searchable.model
         return select(
-            model,
-            func.ts_headline(ENGLISH, model.title, self.query, POSTGRES_TITLE_OPTIONS),
-            func.ts_headline(ENGLISH, model.search_text, self.query, POSTGRES_HEADLINE_OPTIONS),
-        ).where(model.id.in_(ids))
+            *searchable.shown_columns(),
+            func.ts_headline(ENGLISH, model.title, self.query, POSTGRES_TITLE_OPTIONS).label(
+                "title"
+            ),
+            func.ts_headline(
+                ENGLISH, model.search_text, self.query, POSTGRES_HEADLINE_OPTIONS
+            ).label("snippet"),
+        ).where(model.id.in_(HIT_IDS))
 
 
-def ranked_page(engine: SQLiteSearch | PostgresSearch, page: int, per_page: int) -> Select:
+SearchEngine = SQLiteSearch | PostgresSearch
+
+
+def search_engine(dialect: str) -> SearchEngine:
+    return PostgresSearch() if dialect == "postgresql" else SQLiteSearch()
+
+
+def ranked_page(engine: SearchEngine) -> Select:
     """The kind and id of one page of hits, posts and bulletins ranked together."""
     ranked = union_all(*(engine.ranked(searchable) for searchable in SEARCHABLE)).subquery()
     return (
         select(ranked.c.kind, ranked.c.id)
         .order_by(ranked.c.score.desc(), ranked.c.published_at.desc(), ranked.c.kind, ranked.c.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+        .limit(PAGE_SIZE)
+        .offset(PAGE_START)
+    )
+
+
+@dataclass(frozen=True)
+class SearchStatements:
+    """A search's queries, run with ``terms``, ``now`` and the page's ``limit``, ``offset``
+    and hit ``ids``."""
+
+    count: Select
+    ranked_page: Select
+    highlighted: dict[str, Select]
+
+
+@cache
+def search_statements(dialect: str) -> SearchStatements:
+    engine = search_engine(dialect)
+    counts = [engine.count(searchable).scalar_subquery() for searchable in SEARCHABLE]
+    return SearchStatements(
+        count=select(counts[0] + counts[1]),
+        ranked_page=ranked_page(engine),
+        highlighted={searchable.kind: engine.highlighted(searchable) for searchable in SEARCHABLE},
     )
 
 
@@ -231,21 +327,23 @@ def search_blog(query: str, page: int, per_page: int) -> SearchResults:
     words = search_words(query)
     if not words:
         return SearchResults(query, [], 0, page, per_page)
-    engine = (
-        PostgresSearch(words) if db.engine.dialect.name == "postgresql" else SQLiteSearch(words)
-    )
-    counts = [engine.count(searchable).scalar_subquery() for searchable in SEARCHABLE]
-    total = db.session.scalar(select(counts[0] + counts[1])) or 0
+    dialect = db.engine.dialect.name
+    statements = search_statements(dialect)
+    found_by = {"terms": search_engine(dialect).terms(words), "now": utcnow()}
+    total = db.session.scalar(statements.count, found_by) or 0
     if not total:
         return SearchResults(query, [], 0, page, per_page)
-    rows = db.session.execute(ranked_page(engine, page, per_page)).all()
+    page_bounds = {"limit": per_page, "offset": (page - 1) * per_page}
+    rows = db.session.execute(statements.ranked_page, found_by | page_bounds).all()
     found: dict[tuple[str, int], SearchHit] = {}
     for searchable in SEARCHABLE:
         ids = [row.id for row in rows if row.kind == searchable.kind]
         if ids:
-            for item, title, snippet in db.session.execute(engine.highlighted(searchable, ids)):
-                hit = SearchHit(item, highlighted(title), highlighted(snippet))
-                found[searchable.kind, item.id] = hit
+            highlighted_rows = db.session.execute(
+                statements.highlighted[searchable.kind], found_by | {"ids": ids}
+            )
+            for row in highlighted_rows:
+                found[searchable.kind, row.id] = searchable.hit(row)
     hits = [found[row.kind, row.id] for row in rows if (row.kind, row.id) in found]
     return SearchResults(query, hits, total, page, per_page)
 

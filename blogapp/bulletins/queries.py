@@ -12,9 +12,11 @@ from ..models import Bulletin, BulletinFeed
 SIDEBAR_BULLETINS = 5
 
 
-def bulletin_is_visible(now: datetime | None = None) -> ColumnElement[bool]:
+def bulletin_is_visible(
+    now: datetime | ColumnElement[datetime] | None = None,
+) -> ColumnElement[bool]:
     """A bulletin given a time still to come appears when that time comes, like a post."""
-    return Bulletin.published_at <= (now or utcnow())
+    return Bulletin.published_at <= (utcnow() if now is None else now)
 
 
 def newest_first(statement: Select) -> Select:

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text
 from support.bulletins import add_bulletin
 
-from blogapp.blog.search import PostgresSearch, ranked_page
+from blogapp.blog.search import search_statements
 from blogapp.bulletins.operations import BulletinFields, remove_bulletin, update_bulletin
 from blogapp.dates import utcnow
 from blogapp.extensions import db
@@ -133,7 +133,9 @@ def test_the_search_page_query_count_does_not_grow_with_its_hits(client, make_po
 def test_postgres_ranks_both_kinds_with_their_gin_expression_indexes(app):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("the GIN expression indexes are PostgreSQL's")
-    statement = ranked_page(PostgresSearch(["workload"]), page=1, per_page=10)
+    statement = search_statements("postgresql").ranked_page.params(
+        terms="workload", now=utcnow(), limit=10, offset=0
+    )
     sql = str(statement.compile(db.engine, compile_kwargs={"literal_binds": True}))
     db.session.execute(text("SET LOCAL enable_seqscan = off"))
     plan = "\n".join(db.session.scalars(text(f"EXPLAIN {sql}")))
