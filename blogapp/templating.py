@@ -9,7 +9,7 @@ from .blog.queries import archive_counts, labels_in_use
 from .bulletins.queries import latest_bulletin_links
 from .caching import cached_for_generation
 from .text import safe_html
-from .urls import IdUrl, external_url
+from .urls import IdUrl, external_url, register_cached_url_for
 
 
 def render_shared_boxes() -> Markup:
@@ -50,3 +50,4 @@ def register_template_globals(app: Flask) -> None:
     app.add_template_global(external_url)
     app.add_template_global(current_path)
     app.add_template_global(IdUrl, "id_url")
+    register_cached_url_for(app)

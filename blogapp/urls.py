@@ -3,7 +3,7 @@
 import re
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 from werkzeug.routing import IntegerConverter, UnicodeConverter
 
 from .typed_text import LARGEST_ID
@@ -62,6 +62,44 @@ class IdUrl:
 
     def __call__(self, value: int) -> str:
         return f"{self.head}{value}{self.tail}"
+
+
+#: How many built paths an application keeps; past that it forgets them all and starts again.
+BUILT_PATHS_KEPT = 20_000
+
+
+def cached_url_for(endpoint: str, **values: object) -> str:
+    """``url_for`` for templates, remembering the paths it has built.
+
+    A listing page links each post three or four times, and building a path through the URL
+    map costs about 20 µs; the same posts are linked on every request. Only plain relative
+    paths built during a request are kept (by script root, endpoint and values), so a path
+    never depends on anything the key leaves out.
+    """
+    if (
+        not has_request_context()
+        or endpoint.startswith(".")
+        or any(name.startswith("_") for name in values)
+    ):
+        return url_for(endpoint, **values)
+    try:
+        key = (request.script_root, endpoint, frozenset(values.items()))
+        built = current_app.extensions["built_paths"]
+        path = built.get(key)
+    except TypeError:
+        return url_for(endpoint, **values)
+    if path is None:
+        path = url_for(endpoint, **values)
+        if len(built) >= BUILT_PATHS_KEPT:
+            built.clear()
+        built[key] = path
+    return path
+
+
+def register_cached_url_for(app: Flask) -> None:
+    """Templates build their links through ``cached_url_for``."""
+    app.extensions["built_paths"] = {}
+    app.add_template_global(cached_url_for, "url_for")
 
 
 class IdConverter(IntegerConverter):
