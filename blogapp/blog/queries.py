@@ -142,9 +142,10 @@ class Page(Generic[Item]):
 
 
 def page_of(statement: Select, page: int, per_page: int | None = None) -> Page:
-    """One page of posts (or bulletins); a page past the end is a 404."""
+    """One page of posts (or bulletins, or rows); a page past the end is a 404."""
     per_page = per_page or current_app.config["POSTS_PER_PAGE"]
-    rows = list(db.session.scalars(statement.limit(per_page + 1).offset((page - 1) * per_page)))
+    result = db.session.execute(statement.limit(per_page + 1).offset((page - 1) * per_page))
+    rows = result.scalars().all() if len(statement.column_descriptions) == 1 else result.all()
     if page > 1 and not rows:
         abort(404)
     return Page(rows[:per_page], page, len(rows) > per_page, statement)

@@ -1,11 +1,15 @@
 """The reading pages."""
 
+from dataclasses import replace
+
 from flask import abort, render_template, request
 from flask_login import current_user
+from sqlalchemy import Select
 
 from ..caching import cached_for_generation
 from ..comments.display import thread_html
 from ..dates import month_name
+from ..models import Post
 from ..typed_text import whole_number
 from . import bp
 from .queries import (
@@ -23,6 +27,7 @@ from .queries import (
     series_neighbours,
     visible_posts,
 )
+from .summaries import ListedPost, listed, with_summaries
 
 #: No listing has this many pages; a larger number would overflow the database's offset.
 LAST_POSSIBLE_PAGE = 10**9
@@ -36,7 +41,13 @@ def requested_page() -> int:
     return page
 
 
-def render_listing(template: str, pagination: Page, **context: object) -> str:
+def listing_page(statement: Select[tuple[Post]]) -> Page[ListedPost]:
+    """The requested page of a listing of posts, each with its summary."""
+    pagination = page_of(listed(statement), requested_page())
+    return replace(pagination, items=with_summaries(pagination.items))
+
+
+def render_listing(template: str, pagination: Page[ListedPost], **context: object) -> str:
     """A page of posts grouped under their day headings."""
     return render_template(
         template,
@@ -48,12 +59,12 @@ def render_listing(template: str, pagination: Page, **context: object) -> str:
 
 @bp.get("/")
 def home() -> str:
-    return render_listing("blog/home.html", page_of(visible_posts(), requested_page()))
+    return render_listing("blog/home.html", listing_page(visible_posts()))
 
 
 @bp.get("/<int(fixed_digits=4):year>/")
 def archive_year(year: int) -> str:
-    pagination = page_of(posts_in_year(year), requested_page())
+    pagination = listing_page(posts_in_year(year))
     if not pagination.items:
         abort(404)
     return render_listing("blog/archive.html", pagination, heading=str(year), year=year)
@@ -63,7 +74,7 @@ def archive_year(year: int) -> str:
 def archive_month(year: int, month: int) -> str:
     if not 1 <= month <= 12:
         abort(404)
-    pagination = page_of(posts_in_month(year, month), requested_page())
+    pagination = listing_page(posts_in_month(year, month))
     if not pagination.items:
         abort(404)
     heading = f"{month_name(month)} {year}"
@@ -73,14 +84,14 @@ def archive_month(year: int, month: int) -> str:
 @bp.get("/label/<slug>")
 def label(slug: str) -> str:
     found = label_by_slug(slug) or abort(404)
-    pagination = page_of(posts_with_label(found), requested_page())
+    pagination = listing_page(posts_with_label(found))
     return render_listing("blog/label.html", pagination, label=found)
 
 
 @bp.get("/series/<slug>")
 def series(slug: str) -> str:
     found = series_by_slug(slug) or abort(404)
-    pagination = page_of(posts_in_series(found), requested_page())
+    pagination = listing_page(posts_in_series(found))
     return render_listing("blog/series.html", pagination, series=found)
 
 

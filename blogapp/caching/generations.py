@@ -126,6 +126,8 @@ class WorkerCopies:
 
 
 worker_copies = WorkerCopies(kept=64)
+#: Small fragments kept one per item (a post's summary): a listing page shows ten of them.
+worker_item_copies = WorkerCopies(kept=2_000)
 
 
 def cached_for_generation(name: str, compute: Callable[[], T]) -> T:
@@ -142,3 +144,28 @@ def cached_for_generation(name: str, compute: Callable[[], T]) -> T:
         shared(lambda: cache.set(key, value), None)
     worker_copies.keep(key, value)
     return value
+
+
+def cached_each_for_generation(
+    name: str, ids: list[int], compute: Callable[[list[int]], dict[int, T]]
+) -> dict[int, T]:
+    """The value of each of ``ids``, shared like ``cached_for_generation``'s; the ones no
+    worker has made yet in this generation are made by one call of ``compute(missing)``."""
+    if not current_app.config["FRAGMENT_CACHE_ENABLED"]:
+        return compute(ids)
+    token = current_generation().token
+    keys = {item: f"{name}:{item}:{token}" for item in ids}
+    values = {item: worker_item_copies.get(key) for item, key in keys.items()}
+    missing = [item for item, value in values.items() if value is None]
+    if missing:
+        shared_values = shared(lambda: cache.get_many(*(keys[item] for item in missing)), [])
+        values.update(zip(missing, shared_values, strict=False))
+        unmade = [item for item in missing if values.get(item) is None]
+        if unmade:
+            made = compute(unmade)
+            shared(lambda: cache.set_many({keys[item]: made[item] for item in made}), None)
+            values.update(made)
+        for item in missing:
+            if values.get(item) is not None:
+                worker_item_copies.keep(keys[item], values[item])
+    return {item: value for item, value in values.items() if value is not None}

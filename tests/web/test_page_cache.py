@@ -15,6 +15,7 @@ from support.services import skip_or_fail
 from support.smtp import free_port
 
 from blogapp import create_app
+from blogapp.blog.operations import PostFields, update_post
 from blogapp.dates import utcnow
 from blogapp.extensions import db
 from blogapp.models import Comment, PostStatus
@@ -275,3 +276,41 @@ def test_a_new_neighbouring_post_shows_at_once_to_a_logged_in_reader(client, mak
     make_post("The newer post", published_at=utcnow() - timedelta(days=1))
 
     assert "The newer post" in client.get(older).text
+
+
+def summary_loads(statements: list[str]) -> list[str]:
+    return [statement for statement in statements if "posts.body_html" in statement]
+
+
+def test_a_listing_renders_each_post_summary_once_per_change(
+    client, make_post, editor, count_queries
+):
+    make_post("The first summary", labels=["Napo"])
+    make_post("The second summary")
+    client.login("editor@example.org", TEST_PASSWORD)
+
+    with count_queries() as first_view:
+        client.get("/")
+    with count_queries() as second_view:
+        page = client.get("/").text
+
+    assert len(summary_loads(first_view)) == 1
+    assert summary_loads(second_view) == []
+    assert "The first summary" in page
+    assert "The second summary" in page
+    assert 'rel="tag">Napo</a>' in page
+
+
+def test_an_edited_post_shows_its_new_summary_on_every_listing_at_once(client, make_post, editor):
+    post = make_post("Before the edit", labels=["Napo"])
+    client.login("editor@example.org", TEST_PASSWORD)
+    for listing in ("/", "/label/napo", f"/{post.published_year}/"):
+        assert "Before the edit" in client.get(listing).text
+
+    fields = PostFields("After the edit", "A new body.", labels=["Napo"])
+    update_post(post, fields, PostStatus.PUBLISHED)
+
+    for listing in ("/", "/label/napo", f"/{post.published_year}/"):
+        page = client.get(listing).text
+        assert "After the edit" in page, listing
+        assert "Before the edit" not in page, listing
