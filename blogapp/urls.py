@@ -4,7 +4,7 @@ import re
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, has_request_context, request, url_for
-from werkzeug.routing import IntegerConverter, UnicodeConverter
+from werkzeug.routing import IntegerConverter, MapAdapter, UnicodeConverter
 
 from .typed_text import LARGEST_ID
 
@@ -18,11 +18,20 @@ def site_url() -> str:
 
 def external_url(endpoint: str, **values: object) -> str:
     """An absolute URL built on ``SITE_URL``, never on the request's Host header."""
-    parts = urlsplit(site_url())
-    adapter = current_app.url_map.bind(
-        parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "http"
-    )
-    return adapter.build(endpoint, values, force_external=True)
+    return site_adapter(site_url()).build(endpoint, values, force_external=True)
+
+
+def site_adapter(url: str) -> MapAdapter:
+    """The URL map bound to ``url``, once per application and address (feeds and mail
+    build many absolute links)."""
+    adapters = current_app.extensions.setdefault("site_adapters", {})
+    adapter = adapters.get(url)
+    if adapter is None:
+        parts = urlsplit(url)
+        adapter = adapters[url] = current_app.url_map.bind(
+            parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "http"
+        )
+    return adapter
 
 
 def absolutise_links(html: str) -> str:

@@ -5,7 +5,9 @@ from datetime import datetime
 
 from feedgen.feed import FeedGenerator
 from flask import Response, abort, current_app
+from sqlalchemy import Select, select
 
+from ..caching import cached_each_for_generation
 from ..dates import utcnow
 from ..extensions import db
 from ..models import Post
@@ -67,8 +69,18 @@ def post_entry(post: Post) -> FeedEntry:
     )
 
 
-def newest_posts(statement) -> list[Post]:
-    return list(db.session.scalars(statement.limit(current_app.config["FEED_ENTRIES"])))
+def entries_by_id(ids: list[int]) -> dict[int, FeedEntry]:
+    posts = db.session.scalars(select(Post).where(Post.id.in_(ids)))
+    return {post.id: post_entry(post) for post in posts}
+
+
+def newest_entries(statement: Select[tuple[Post]]) -> list[FeedEntry]:
+    """The feed's entries, newest first; each is made once per change of content and shared
+    (the feed is fetched by every reader's feed reader, often)."""
+    limit = current_app.config["FEED_ENTRIES"]
+    ids = list(db.session.scalars(statement.with_only_columns(Post.id).limit(limit)))
+    entries = cached_each_for_generation("feed-entry", ids, entries_by_id)
+    return [entries[post_id] for post_id in ids if post_id in entries]
 
 
 @bp.get("/feeds/posts.atom")
@@ -77,7 +89,7 @@ def posts_feed() -> Response:
         current_app.config["BLOG_TITLE"],
         external_url("blog.posts_feed"),
         external_url("blog.home"),
-        [post_entry(post) for post in newest_posts(visible_posts())],
+        newest_entries(visible_posts()),
     )
 
 
@@ -88,5 +100,5 @@ def label_feed(slug: str) -> Response:
         f"{current_app.config['BLOG_TITLE']}: {label.name}",
         external_url("blog.label_feed", slug=label.slug),
         external_url("blog.label", slug=label.slug),
-        [post_entry(post) for post in newest_posts(posts_with_label(label))],
+        newest_entries(posts_with_label(label)),
     )

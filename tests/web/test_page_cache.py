@@ -314,3 +314,18 @@ def test_an_edited_post_shows_its_new_summary_on_every_listing_at_once(client, m
         page = client.get(listing).text
         assert "After the edit" in page, listing
         assert "Before the edit" not in page, listing
+
+
+def test_feed_entries_are_made_once_per_change(app, client, make_post, count_queries):
+    app.config["PAGE_CACHE_ENABLED"] = False
+    post = make_post("Fed once", labels=["Napo"])
+    client.get("/feeds/posts.atom")
+
+    with count_queries() as second_fetch:
+        client.get("/feeds/posts.atom")
+    update_post(post, PostFields("Fed again", "Edited.", labels=["Napo"]), PostStatus.PUBLISHED)
+    feed = client.get("/feeds/posts.atom").text
+
+    assert summary_loads(second_fetch) == []
+    assert "<title>Fed again</title>" in feed
+    assert "Fed once" not in feed
