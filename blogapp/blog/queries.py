@@ -3,11 +3,12 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Generic, Protocol, TypeVar
 
 from flask import abort, current_app
-from sqlalchemy import ColumnElement, Select, and_, exists, func, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, func, select, tuple_
+from sqlalchemy.orm import lazyload
 
 from ..dates import local_date, local_month_bounds, local_year_bounds, utcnow
 from ..extensions import db
@@ -52,6 +53,15 @@ class PostLink:
 
 
 LINK_COLUMNS = (Post.title, Post.published_year, Post.published_month, Post.slug)
+
+#: The moment visibility is judged at, in statements built once and run with parameters.
+NOW = bindparam("now")
+
+
+@dataclass(frozen=True)
+class LabelLink:
+    name: str
+    slug: str
 
 
 @dataclass(frozen=True)
@@ -162,15 +172,52 @@ def group_by_day(items: Iterable[Item]) -> list[DayOfItems[Item]]:
     return days
 
 
+@cache
+def visible_post_statement() -> Select[tuple[Post]]:
+    """Built once: a post page spends its time on the post, not on writing the query.
+    Labels are not loaded: the page takes them with its other surroundings."""
+    return (
+        select(Post)
+        .where(
+            is_visible(NOW),
+            Post.published_year == bindparam("year"),
+            Post.published_month == bindparam("month"),
+            Post.slug == bindparam("slug"),
+        )
+        .options(lazyload(Post.labels))
+    )
+
+
 def find_visible_post(year: int, month: int, slug: str) -> Post | None:
     return db.session.scalar(
-        select(Post).where(
-            is_visible(),
-            Post.published_year == year,
-            Post.published_month == month,
-            Post.slug == slug,
-        )
+        visible_post_statement(), {"year": year, "month": month, "slug": slug, "now": utcnow()}
     )
+
+
+def labels_of(post: Post) -> list[LabelLink]:
+    rows = db.session.execute(
+        select(Label.name, Label.slug)
+        .join(post_labels, post_labels.c.label_id == Label.id)
+        .where(post_labels.c.post_id == post.id)
+        .order_by(Label.name)
+    )
+    return [LabelLink(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class AroundPost:
+    """What a post page shows around the post: its labels and the posts before and after it
+    on the blog and in its series. The same for every reader until the content changes."""
+
+    labels: list[LabelLink]
+    older: PostLink | None
+    newer: PostLink | None
+    series_previous: PostLink | None
+    series_next: PostLink | None
+
+
+def around_post(post: Post) -> AroundPost:
+    return AroundPost(labels_of(post), *older_and_newer(post), *series_neighbours(post))
 
 
 def first_link(statement: Select) -> PostLink | None:

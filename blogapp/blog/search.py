@@ -38,7 +38,7 @@ from ..dates import utcnow
 from ..extensions import db
 from ..models import Bulletin, Post
 from . import bp
-from .queries import is_visible
+from .queries import NOW, is_visible
 from .views import requested_page
 
 #: Highlight marks that cannot occur in stored text: the snippet is escaped, then marked up.
@@ -50,7 +50,6 @@ MAX_QUERY_LENGTH = 200
 #: The statements are built once and run with these parameters, so a search spends its time
 #: in the database rather than in putting the same SQL together again.
 TERMS = bindparam("terms", type_=String)
-NOW = bindparam("now")
 HIT_IDS = bindparam("ids", expanding=True)
 PAGE_SIZE, PAGE_START = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
 

@@ -14,17 +14,16 @@ from ..typed_text import whole_number
 from . import bp
 from .queries import (
     Page,
+    around_post,
     find_visible_post,
     group_by_day,
     label_by_slug,
-    older_and_newer,
     page_of,
     posts_in_month,
     posts_in_series,
     posts_in_year,
     posts_with_label,
     series_by_slug,
-    series_neighbours,
     visible_posts,
 )
 from .summaries import ListedPost, listed, with_summaries
@@ -98,15 +97,9 @@ def series(slug: str) -> str:
 @bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<slug>")
 def post(year: int, month: int, slug: str) -> str:
     found = find_visible_post(year, month, slug) or abort(404)
-    (older, newer), (series_previous, series_next) = cached_for_generation(
-        f"neighbours:{found.id}", lambda: (older_and_newer(found), series_neighbours(found))
-    )
     return render_template(
         "blog/post.html",
         post=found,
-        older=older,
-        newer=newer,
-        series_previous=series_previous,
-        series_next=series_next,
+        around=cached_for_generation(f"around:{found.id}", lambda: around_post(found)),
         thread_html=thread_html(found, current_user._get_current_object()),
     )
