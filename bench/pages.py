@@ -1,11 +1,13 @@
 """Page throughput under gunicorn, as a ratio to a hello-world Flask app in the same run.
 
-    .venv/bin/python bench/pages.py --posts 1000 --posts 10000 --seconds 10
+    .venv/bin/python bench/pages.py --posts 1000 --posts 10000 --seconds 5 --rounds 3
 
 For each data size it generates a blog (bench/generate.py, kept under bench/work/), serves it
 with gunicorn (the same worker settings as the baseline), loads each reading page with wrk on
 this machine, with the page cache on and off, and the post with 500+ comments for a logged-in
-reader too. Results go to bench/results/pages.json.
+reader too. This machine's speed drifts by a quarter within minutes, so each round measures
+hello world just before the pages and takes each page's ratio to it; a page's figure is the
+median of its rounds. Results go to bench/results/pages.json.
 """
 
 import argparse
@@ -16,6 +18,7 @@ import platform
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -155,12 +158,6 @@ def blog_environment(database_url: str, instance: Path, mode: str) -> dict[str, 
     }
 
 
-def measure_hello(seconds: int) -> float:
-    with gunicorn("bench.hello:app", {}) as base:
-        run_wrk(base + "/", 2)
-        return run_wrk(base + "/", seconds)[0]
-
-
 def measure_page(base: str, name: str, path: str, seconds: int, cookie: str | None = None) -> dict:
     run_wrk(base + path, 1, cookie)
     rate, p99, errors = run_wrk(base + path, seconds, cookie)
@@ -168,16 +165,49 @@ def measure_page(base: str, name: str, path: str, seconds: int, cookie: str | No
             "errors": errors}  # fmt: skip
 
 
-def measure_mode(database_url: str, instance: Path, mode: str, seconds: int) -> list[dict]:
-    """Every reading page for anonymous readers, and the busiest post for a logged-in one."""
+def measure_round(hello: str, base: str, pages: dict[str, str], cookie: str, seconds: int) -> dict:
+    """Hello world, then every page for anonymous readers and the busiest post logged in."""
+    hello_rate = measure_page(hello, "hello world", "/", seconds)["requests_per_second"]
+    rows = [measure_page(base, name, path, seconds) for name, path in pages.items()]
+    name, path = next((name, path) for name, path in pages.items() if name.startswith("post"))
+    rows.append(measure_page(base, f"{name}, logged in", path, seconds, cookie))
+    ratios = [{**row, "ratio": row["requests_per_second"] / hello_rate} for row in rows]
+    return {"hello_world_rps": hello_rate, "pages": ratios}
+
+
+def median_of(rows: list[dict], key: str) -> float:
+    return statistics.median(row[key] for row in rows)
+
+
+def median_of_rounds(rounds: list[dict]) -> list[dict]:
+    """Each page's median ratio, rate and p99 over the rounds, with every round's ratio."""
+    medians = []
+    for index, first in enumerate(rounds[0]["pages"]):
+        measured = [measured_round["pages"][index] for measured_round in rounds]
+        medians.append({
+            "name": first["name"],
+            "url": first["url"],
+            "ratio": round(median_of(measured, "ratio"), 4),
+            "requests_per_second": median_of(measured, "requests_per_second"),
+            "p99_ms": median_of(measured, "p99_ms"),
+            "errors": sum(row["errors"] for row in measured),
+            "ratios": [round(row["ratio"], 4) for row in measured],
+        })  # fmt: skip
+    return medians
+
+
+def measure_mode(hello: str, database_url: str, instance: Path, mode: str, seconds: int,
+                 rounds: int) -> dict:  # fmt: skip
+    """``rounds`` rounds of every page under one caching mode."""
     pages = reading_pages(database_url, instance)
     shutil.rmtree(instance / "cache", ignore_errors=True)
     with gunicorn("wsgi:app", blog_environment(database_url, instance, mode)) as base:
-        rows = [measure_page(base, name, path, seconds) for name, path in pages.items()]
         cookie = log_in(base, "reader1@example.org", BENCH_PASSWORD)
-        name, path = next((name, path) for name, path in pages.items() if name.startswith("post"))
-        rows.append(measure_page(base, f"{name}, logged in", path, seconds, cookie))
-    return rows
+        measured = [measure_round(hello, base, pages, cookie, seconds) for _ in range(rounds)]
+    return {
+        "hello_world_rps": [measured_round["hello_world_rps"] for measured_round in measured],
+        "pages": median_of_rounds(measured),
+    }
 
 
 def query_counts(database_url: str, instance: Path) -> dict[str, int]:
@@ -201,35 +231,32 @@ def query_counts(database_url: str, instance: Path) -> dict[str, int]:
     return counts
 
 
-def with_ratios(rows: list[dict], hello: float) -> list[dict]:
-    return [{**row, "ratio": round(row["requests_per_second"] / hello, 4)} for row in rows]
-
-
-def run(sizes: list[int], seconds: int) -> dict:
-    """Measure every size and mode between two hello-world runs; ratios use their mean."""
+def run(sizes: list[int], seconds: int, rounds: int) -> dict:
+    """Every size and mode, with hello world served beside the blog throughout."""
     WORK.mkdir(parents=True, exist_ok=True)
-    hello_before = measure_hello(seconds)
     measured = {}
-    for posts in sizes:
-        database_url, instance = prepared_database(posts)
-        measured[posts] = {
-            "queries": query_counts(database_url, instance),
-            "modes": {mode: measure_mode(database_url, instance, mode, seconds) for mode in MODES},
-        }
-    hello_after = measure_hello(seconds)
-    hello = (hello_before + hello_after) / 2
-    for size in measured.values():
-        size["modes"] = {mode: with_ratios(rows, hello) for mode, rows in size["modes"].items()}
+    with gunicorn("bench.hello:app", {}) as hello:
+        for posts in sizes:
+            database_url, instance = prepared_database(posts)
+            measured[posts] = {
+                "queries": query_counts(database_url, instance),
+                "modes": {mode: measure_mode(hello, database_url, instance, mode, seconds, rounds)
+                          for mode in MODES},
+            }  # fmt: skip
+    hello_rates = [rate for size in measured.values() for mode in size["modes"].values()
+                   for rate in mode["hello_world_rps"]]  # fmt: skip
     return {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "settings": {
             "gunicorn": " ".join(GUNICORN[1:]),
             "wrk": f"-t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{seconds}s "
                    f"-H 'Accept-Encoding: {BROWSER_ACCEPT_ENCODING}'",
+            "rounds": rounds,
             "modes": {mode: {"page_cache": pages, "fragment_cache": fragments}
                       for mode, (pages, fragments) in MODES.items()},
         },
-        "hello_world_rps": {"before": hello_before, "after": hello_after, "mean": hello},
+        "hello_world_rps": {"median": statistics.median(hello_rates), "lowest": min(hello_rates),
+                            "highest": max(hello_rates)},
         "sizes": measured,
     }  # fmt: skip
 
@@ -237,11 +264,12 @@ def run(sizes: list[int], seconds: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, action="append", help="data sizes (repeatable)")
-    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per page")
+    parser.add_argument("--seconds", type=int, default=5, help="wrk duration per page")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds per size and mode")
     arguments = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk")
-    report = run(arguments.posts or [1000, 10_000], arguments.seconds)
+    report = run(arguments.posts or [1000, 10_000], arguments.seconds, arguments.rounds)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "pages.json").write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps(report["hello_world_rps"]), "; wrote bench/results/pages.json")

@@ -25,11 +25,11 @@ def largest_size(pages: dict) -> tuple[str, dict]:
 
 
 def ratio_rows(size: dict) -> list[tuple[str, dict[str, float]]]:
-    """Page name -> {mode: ratio to hello world}."""
-    names = [row["name"] for row in next(iter(size["modes"].values()))]
+    """Page name -> {mode: median ratio to hello world}."""
+    names = [row["name"] for row in next(iter(size["modes"].values()))["pages"]]
     return [
-        (name, {mode: next(r["ratio"] for r in rows if r["name"] == name)
-                for mode, rows in size["modes"].items()})
+        (name, {mode: next(r["ratio"] for r in measured["pages"] if r["name"] == name)
+                for mode, measured in size["modes"].items()})
         for name in names
     ]  # fmt: skip
 
@@ -73,8 +73,11 @@ def chart(pages: dict) -> str:
 
 
 def pages_table(pages: dict) -> list[str]:
-    lines = [f"Hello-world Flask under the same gunicorn: {pages['hello_world_rps']['mean']:,.0f} "
-             "requests/s (mean of a run before and after).", "",
+    hello, rounds = pages["hello_world_rps"], pages["settings"]["rounds"]
+    lines = [f"Hello-world Flask under the same gunicorn: {hello['median']:,.0f} requests/s "
+             f"(median; {hello['lowest']:,.0f} to {hello['highest']:,.0f} over the run). Each "
+             f"figure is the median of {rounds} rounds, each page's rate over hello world's "
+             "measured just before it.", "",
              "| posts | page | page cache | page cache off | no caching | queries |",
              "| ---: | --- | ---: | ---: | ---: | ---: |"]  # fmt: skip
     for size, measured in sorted(pages["sizes"].items(), key=lambda item: int(item[0])):
