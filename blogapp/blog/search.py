@@ -2,9 +2,9 @@
 
 SQLite: FTS5 tables (``post_fts``, ``bulletin_fts``) ranked with bm25. PostgreSQL: weighted
 text-search vectors ranked with ts_rank, written exactly as their GIN expression indexes so
-the planner uses them. One query counts the matches, one ranks the page across both kinds
-(UNION ALL), then one per kind on the page loads its rows with highlighted titles and
-snippets, so the work of highlighting is done for the page only.
+the planner uses them. One query ranks the page across both kinds (UNION ALL) and counts
+every match in the same pass, then one per kind on the page loads its rows with highlighted
+titles and snippets, so the work of highlighting is done for the page only.
 """
 
 import re
@@ -206,10 +206,6 @@ class SQLiteSearch:
             .where(*conditions)
         )
 
-    def count(self, searchable: Searchable) -> Select:
-        source, conditions = self.matching(searchable)
-        return select(func.count()).select_from(source).where(*conditions)
-
     def highlighted(self, searchable: Searchable) -> Select:
         source, conditions = self.matching(searchable)
         fts = literal_column(searchable.fts_table)
@@ -264,11 +260,6 @@ class PostgresSearch:
             model.published_at.label("published_at"),
         ).where(*self.conditions(searchable))
 
-    def count(self, searchable: Searchable) -> Select:
-        return (
-            select(func.count()).select_from(searchable.model).where(*self.conditions(searchable))
-        )
-
     def highlighted(self, searchable: Searchable) -> Select:
         model = searchable.model
         return select(
@@ -290,10 +281,11 @@ def search_engine(dialect: str) -> SearchEngine:
 
 
 def ranked_page(engine: SearchEngine) -> Select:
-    """The kind and id of one page of hits, posts and bulletins ranked together."""
+    """The kind and id of one page of hits, posts and bulletins ranked together, each row
+    with the number of hits on every page (counted in the same pass over the matches)."""
     ranked = union_all(*(engine.ranked(searchable) for searchable in SEARCHABLE)).subquery()
     return (
-        select(ranked.c.kind, ranked.c.id)
+        select(ranked.c.kind, ranked.c.id, func.count().over().label("total"))
         .order_by(ranked.c.score.desc(), ranked.c.published_at.desc(), ranked.c.kind, ranked.c.id)
         .limit(PAGE_SIZE)
         .offset(PAGE_START)
@@ -305,7 +297,6 @@ class SearchStatements:
     """A search's queries, run with ``terms``, ``now`` and the page's ``limit``, ``offset``
     and hit ``ids``."""
 
-    count: Select
     ranked_page: Select
     highlighted: dict[str, Select]
 
@@ -313,9 +304,7 @@ class SearchStatements:
 @cache
 def search_statements(dialect: str) -> SearchStatements:
     engine = search_engine(dialect)
-    counts = [engine.count(searchable).scalar_subquery() for searchable in SEARCHABLE]
     return SearchStatements(
-        count=select(counts[0] + counts[1]),
         ranked_page=ranked_page(engine),
         highlighted={searchable.kind: engine.highlighted(searchable) for searchable in SEARCHABLE},
     )
@@ -329,11 +318,10 @@ def search_blog(query: str, page: int, per_page: int) -> SearchResults:
     dialect = db.engine.dialect.name
     statements = search_statements(dialect)
     found_by = {"terms": search_engine(dialect).terms(words), "now": utcnow()}
-    total = db.session.scalar(statements.count, found_by) or 0
-    if not total:
-        return SearchResults(query, [], 0, page, per_page)
     page_bounds = {"limit": per_page, "offset": (page - 1) * per_page}
     rows = db.session.execute(statements.ranked_page, found_by | page_bounds).all()
+    if not rows:
+        return SearchResults(query, [], 0, page, per_page)
     found: dict[tuple[str, int], SearchHit] = {}
     for searchable in SEARCHABLE:
         ids = [row.id for row in rows if row.kind == searchable.kind]
@@ -344,7 +332,7 @@ def search_blog(query: str, page: int, per_page: int) -> SearchResults:
             for row in highlighted_rows:
                 found[searchable.kind, row.id] = searchable.hit(row)
     hits = [found[row.kind, row.id] for row in rows if (row.kind, row.id) in found]
-    return SearchResults(query, hits, total, page, per_page)
+    return SearchResults(query, hits, rows[0].total, page, per_page)
 
 
 @bp.get("/search")
@@ -353,6 +341,6 @@ def search() -> str:
     page = requested_page()
     per_page = current_app.config["SEARCH_RESULTS_PER_PAGE"]
     results = search_blog(query, page, per_page)
-    if results.total and page > results.pages:
+    if page > 1 and not results.hits:
         abort(404)
     return render_template("blog/search.html", results=results, query=query)

@@ -127,7 +127,7 @@ class WorkerCopies:
 
 worker_copies = WorkerCopies(kept=64)
 #: Small fragments kept one per item (a post's summary): a listing page shows ten of them.
-worker_item_copies = WorkerCopies(kept=2_000)
+worker_item_copies = WorkerCopies(kept=500)
 
 
 def cached_for_generation(name: str, compute: Callable[[], T]) -> T:
