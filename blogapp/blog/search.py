@@ -7,9 +7,10 @@ every match in the same pass, then one per kind on the page loads its rows with 
 titles and snippets, so the work of highlighting is done for the page only.
 """
 
+import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -34,6 +35,7 @@ from sqlalchemy import (
 )
 
 from ..bulletins.queries import bulletin_is_visible
+from ..caching import cached_for_generation
 from ..dates import utcnow
 from ..extensions import db
 from ..models import Bulletin, Post
@@ -335,12 +337,21 @@ def search_blog(query: str, page: int, per_page: int) -> SearchResults:
     return SearchResults(query, hits, rows[0].total, page, per_page)
 
 
+def shared_search(query: str, page: int, per_page: int) -> SearchResults:
+    """``search_blog``'s results, shared by every reader who searches for the same words
+    until the content changes (when a story breaks, many readers search for its words)."""
+    words = " ".join(search_words(query)).lower()
+    key = hashlib.sha256(f"{words}|{page}|{per_page}".encode()).hexdigest()
+    results = cached_for_generation(f"search:{key}", lambda: search_blog(words, page, per_page))
+    return replace(results, query=query)
+
+
 @bp.get("/search")
 def search() -> str:
     query = request.args.get("q", "").strip()
     page = requested_page()
     per_page = current_app.config["SEARCH_RESULTS_PER_PAGE"]
-    results = search_blog(query, page, per_page)
+    results = shared_search(query, page, per_page)
     if page > 1 and not results.hits:
         abort(404)
     return render_template("blog/search.html", results=results, query=query)

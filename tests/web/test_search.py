@@ -98,3 +98,21 @@ def test_search_results_are_paged(app, client, make_post):
     assert len(result_titles(third)) == 1
     assert client.get("/search?q=caseloads&page=4").status_code == 404
     assert client.get("/search?q=caseloads&page=zero").status_code == 404
+
+
+def test_readers_searching_for_the_same_words_share_the_results_until_the_content_changes(
+    app, client, make_post, count_queries
+):
+    app.config["PAGE_CACHE_ENABLED"] = False
+    make_post("Caseloads rising", body="About caseloads.")
+    client.get("/search?q=caseloads")
+
+    with count_queries() as same_words:
+        page = client.get("/search?q=CASELOADS!").text
+    make_post("Caseloads falling", body="About caseloads.")
+    after_a_new_post = client.get("/search?q=caseloads").text
+
+    assert [s for s in same_words if "MATCH" in s or "@@" in s] == []
+    assert result_titles(page) == ["Caseloads rising"]
+    assert "for “CASELOADS!”" in page
+    assert sorted(result_titles(after_a_new_post)) == ["Caseloads falling", "Caseloads rising"]
