@@ -6,8 +6,9 @@ For each data size it generates a blog (bench/generate.py, kept under bench/work
 with gunicorn (the same worker settings as the baseline), loads each reading page with wrk on
 this machine, with the page cache on and off, and the post with 500+ comments for a logged-in
 reader too. This machine's speed drifts by a quarter within minutes, so each round measures
-hello world just before the pages and takes each page's ratio to it; a page's figure is the
-median of its rounds. Results go to bench/results/pages.json.
+hello world just before each size's pages and takes each page's ratio to it, the sizes one
+after the other; a page's figure is the median of its rounds. Results go to
+bench/results/pages.json.
 """
 
 import argparse
@@ -25,7 +26,8 @@ import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from generate import BENCH_PASSWORD, Sizes, bench_app, generate
@@ -165,25 +167,36 @@ def measure_page(base: str, name: str, path: str, seconds: int, cookie: str | No
             "errors": errors}  # fmt: skip
 
 
-def measure_round(hello: str, base: str, pages: dict[str, str], cookie: str, seconds: int) -> dict:
-    """Hello world, then every page for anonymous readers and the busiest post logged in."""
+@dataclass(frozen=True)
+class ServedBlog:
+    """A generated blog under gunicorn, with the pages measured and a reader's cookie."""
+
+    posts: int
+    base: str
+    pages: dict[str, str]
+    cookie: str
+
+
+def measure_blog(hello: str, blog: ServedBlog, seconds: int) -> list[dict]:
+    """Hello world, then every page for anonymous readers and the busiest post logged in,
+    each page as a ratio to that hello world."""
     hello_rate = measure_page(hello, "hello world", "/", seconds)["requests_per_second"]
-    rows = [measure_page(base, name, path, seconds) for name, path in pages.items()]
-    name, path = next((name, path) for name, path in pages.items() if name.startswith("post"))
-    rows.append(measure_page(base, f"{name}, logged in", path, seconds, cookie))
-    ratios = [{**row, "ratio": row["requests_per_second"] / hello_rate} for row in rows]
-    return {"hello_world_rps": hello_rate, "pages": ratios}
+    rows = [measure_page(blog.base, name, path, seconds) for name, path in blog.pages.items()]
+    name, path = next((name, path) for name, path in blog.pages.items() if name.startswith("post"))
+    rows.append(measure_page(blog.base, f"{name}, logged in", path, seconds, blog.cookie))
+    return [{**row, "ratio": row["requests_per_second"] / hello_rate, "hello_world_rps": hello_rate}
+            for row in rows]  # fmt: skip
 
 
 def median_of(rows: list[dict], key: str) -> float:
     return statistics.median(row[key] for row in rows)
 
 
-def median_of_rounds(rounds: list[dict]) -> list[dict]:
+def median_of_rounds(rounds: list[list[dict]]) -> list[dict]:
     """Each page's median ratio, rate and p99 over the rounds, with every round's ratio."""
     medians = []
-    for index, first in enumerate(rounds[0]["pages"]):
-        measured = [measured_round["pages"][index] for measured_round in rounds]
+    for index, first in enumerate(rounds[0]):
+        measured = [measured_round[index] for measured_round in rounds]
         medians.append({
             "name": first["name"],
             "url": first["url"],
@@ -196,17 +209,28 @@ def median_of_rounds(rounds: list[dict]) -> list[dict]:
     return medians
 
 
-def measure_mode(hello: str, database_url: str, instance: Path, mode: str, seconds: int,
-                 rounds: int) -> dict:  # fmt: skip
-    """``rounds`` rounds of every page under one caching mode."""
-    pages = reading_pages(database_url, instance)
-    shutil.rmtree(instance / "cache", ignore_errors=True)
-    with gunicorn("wsgi:app", blog_environment(database_url, instance, mode)) as base:
-        cookie = log_in(base, "reader1@example.org", BENCH_PASSWORD)
-        measured = [measure_round(hello, base, pages, cookie, seconds) for _ in range(rounds)]
+def measure_mode(hello: str, databases: dict[int, tuple[str, Path]], mode: str, seconds: int,
+                 rounds: int) -> dict[int, dict]:  # fmt: skip
+    """``rounds`` rounds under one caching mode. Every size is served at once and each round
+    measures them one after the other, so the sizes are compared at the same moment."""
+    with ExitStack() as servers:
+        blogs = []
+        for posts, (database_url, instance) in databases.items():
+            shutil.rmtree(instance / "cache", ignore_errors=True)
+            environment = blog_environment(database_url, instance, mode)
+            base = servers.enter_context(gunicorn("wsgi:app", environment))
+            cookie = log_in(base, "reader1@example.org", BENCH_PASSWORD)
+            blogs.append(ServedBlog(posts, base, reading_pages(database_url, instance), cookie))
+        measured = {blog.posts: [] for blog in blogs}
+        for _ in range(rounds):
+            for blog in blogs:
+                measured[blog.posts].append(measure_blog(hello, blog, seconds))
     return {
-        "hello_world_rps": [measured_round["hello_world_rps"] for measured_round in measured],
-        "pages": median_of_rounds(measured),
+        posts: {
+            "hello_world_rps": [measured_round[0]["hello_world_rps"] for measured_round in rows],
+            "pages": median_of_rounds(rows),
+        }
+        for posts, rows in measured.items()
     }
 
 
@@ -232,17 +256,18 @@ def query_counts(database_url: str, instance: Path) -> dict[str, int]:
 
 
 def run(sizes: list[int], seconds: int, rounds: int) -> dict:
-    """Every size and mode, with hello world served beside the blog throughout."""
+    """Every mode and size, with hello world served beside the blogs throughout."""
     WORK.mkdir(parents=True, exist_ok=True)
-    measured = {}
+    databases = {posts: prepared_database(posts) for posts in sizes}
     with gunicorn("bench.hello:app", {}) as hello:
-        for posts in sizes:
-            database_url, instance = prepared_database(posts)
-            measured[posts] = {
-                "queries": query_counts(database_url, instance),
-                "modes": {mode: measure_mode(hello, database_url, instance, mode, seconds, rounds)
-                          for mode in MODES},
-            }  # fmt: skip
+        by_mode = {mode: measure_mode(hello, databases, mode, seconds, rounds) for mode in MODES}
+    measured = {
+        posts: {
+            "queries": query_counts(*databases[posts]),
+            "modes": {mode: by_mode[mode][posts] for mode in MODES},
+        }
+        for posts in sizes
+    }
     hello_rates = [rate for size in measured.values() for mode in size["modes"].values()
                    for rate in mode["hello_world_rps"]]  # fmt: skip
     return {
