@@ -7,7 +7,7 @@ from feedgen.feed import FeedGenerator
 from flask import Response, abort, current_app
 from sqlalchemy import Select, select
 
-from ..caching import cached_each_for_generation
+from ..caching import kept_each_for_generation
 from ..dates import utcnow
 from ..extensions import db
 from ..models import Post
@@ -75,11 +75,11 @@ def entries_by_id(ids: list[int]) -> dict[int, FeedEntry]:
 
 
 def newest_entries(statement: Select[tuple[Post]]) -> list[FeedEntry]:
-    """The feed's entries, newest first; each is made once per change of content and shared
-    (the feed is fetched by every reader's feed reader, often)."""
+    """The feed's entries, newest first; each worker makes each entry once per change of
+    content (the feed is fetched by every reader's feed reader, often)."""
     limit = current_app.config["FEED_ENTRIES"]
     ids = list(db.session.scalars(statement.with_only_columns(Post.id).limit(limit)))
-    entries = cached_each_for_generation("feed-entry", ids, entries_by_id)
+    entries = kept_each_for_generation("feed-entry", ids, entries_by_id)
     return [entries[post_id] for post_id in ids if post_id in entries]
 
 

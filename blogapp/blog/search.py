@@ -35,7 +35,7 @@ from sqlalchemy import (
 )
 
 from ..bulletins.queries import bulletin_is_visible
-from ..caching import cached_for_generation
+from ..caching import kept_for_generation
 from ..dates import utcnow
 from ..extensions import db
 from ..models import Bulletin, Post
@@ -342,7 +342,7 @@ def shared_search(query: str, page: int, per_page: int) -> SearchResults:
     until the content changes (when a story breaks, many readers search for its words)."""
     words = " ".join(search_words(query)).lower()
     key = hashlib.sha256(f"{words}|{page}|{per_page}".encode()).hexdigest()
-    results = cached_for_generation(f"search:{key}", lambda: search_blog(words, page, per_page))
+    results = kept_for_generation(f"search:{key}", lambda: search_blog(words, page, per_page))
     return replace(results, query=query)
 
 

@@ -1,10 +1,10 @@
-"""Post summaries on the listing pages, rendered once per change of content.
+"""Post summaries on the listing pages, rendered once per change of content by each worker.
 
 The home page, archives, labels and series show the same summaries to every reader, and
 rendering one (its post, labels, author and series loaded, its links built) costs more than
 the rest of the page. So a listing asks the database only which posts it shows and when
-they were published, and takes each summary from the shared cache, rendering only the ones
-no worker has rendered since the content last changed.
+they were published, and takes each summary from those this worker has rendered since the
+content last changed, rendering only the ones it has not.
 """
 
 from dataclasses import dataclass
@@ -14,7 +14,7 @@ from flask import get_template_attribute
 from markupsafe import Markup
 from sqlalchemy import Row, Select, select
 
-from ..caching import cached_each_for_generation
+from ..caching import kept_each_for_generation
 from ..extensions import db
 from ..models import Post
 
@@ -41,7 +41,7 @@ def rendered_summaries(ids: list[int]) -> dict[int, Markup]:
 
 def with_summaries(rows: list[Row]) -> list[ListedPost]:
     """The listed posts of ``rows`` (id, published_at), each with its summary."""
-    summaries = cached_each_for_generation("summary", [row.id for row in rows], rendered_summaries)
+    summaries = kept_each_for_generation("summary", [row.id for row in rows], rendered_summaries)
     return [
         ListedPost(row.id, row.published_at, summaries[row.id])
         for row in rows

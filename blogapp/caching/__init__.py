@@ -19,18 +19,20 @@ from flask import Flask
 from .changes import COMMENT_COUNTS_ONLY, listen_for_content_changes
 from .generations import (
     cache,
-    cached_each_for_generation,
     cached_for_generation,
     current_generation,
+    kept_each_for_generation,
+    kept_for_generation,
 )
 from .pages import CachedPages, serve_cached_page, store_page
 
 __all__ = [
     "COMMENT_COUNTS_ONLY",
     "cache",
-    "cached_each_for_generation",
     "cached_for_generation",
     "current_generation",
+    "kept_each_for_generation",
+    "kept_for_generation",
     "register_caching",
 ]
 

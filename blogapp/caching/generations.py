@@ -126,7 +126,7 @@ class WorkerCopies:
 
 
 worker_copies = WorkerCopies(kept=64)
-#: Small fragments kept one per item (a post's summary): a listing page shows ten of them.
+#: Small values this worker makes for itself (a post's summary, a search's results).
 worker_item_copies = WorkerCopies(kept=500)
 
 
@@ -146,11 +146,16 @@ def cached_for_generation(name: str, compute: Callable[[], T]) -> T:
     return value
 
 
-def cached_each_for_generation(
+def kept_each_for_generation(
     name: str, ids: list[int], compute: Callable[[list[int]], dict[int, T]]
 ) -> dict[int, T]:
-    """The value of each of ``ids``, shared like ``cached_for_generation``'s; the ones no
-    worker has made yet in this generation are made by one call of ``compute(missing)``."""
+    """The value of each of ``ids`` for the current generation, made by one call of
+    ``compute(missing)`` for those this worker does not hold yet.
+
+    Only this worker keeps them: such a value (a post's summary) takes less time to make than
+    to write to and read back from the shared cache, and a busy blog starts a generation
+    every few seconds.
+    """
     if not current_app.config["FRAGMENT_CACHE_ENABLED"]:
         return compute(ids)
     token = current_generation().token
@@ -158,14 +163,13 @@ def cached_each_for_generation(
     values = {item: worker_item_copies.get(key) for item, key in keys.items()}
     missing = [item for item, value in values.items() if value is None]
     if missing:
-        shared_values = shared(lambda: cache.get_many(*(keys[item] for item in missing)), [])
-        values.update(zip(missing, shared_values, strict=False))
-        unmade = [item for item in missing if values.get(item) is None]
-        if unmade:
-            made = compute(unmade)
-            shared(lambda: cache.set_many({keys[item]: made[item] for item in made}), None)
-            values.update(made)
-        for item in missing:
-            if values.get(item) is not None:
-                worker_item_copies.keep(keys[item], values[item])
+        made = compute(missing)
+        for item, value in made.items():
+            worker_item_copies.keep(keys[item], value)
+        values.update(made)
     return {item: value for item, value in values.items() if value is not None}
+
+
+def kept_for_generation(name: str, compute: Callable[[], T]) -> T:
+    """``compute()``'s value for the current generation, kept by this worker only."""
+    return kept_each_for_generation(name, [0], lambda _ids: {0: compute()})[0]
