@@ -1,8 +1,9 @@
 """What every template can use."""
 
+import secrets
 from functools import cached_property
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, Response, current_app, render_template, request
 from markupsafe import Markup
 
 from .blog.queries import archive_counts, labels_in_use
@@ -42,6 +43,26 @@ def template_context() -> dict[str, object]:
         "blog_title": current_app.config["BLOG_TITLE"],
         "blog_description": current_app.config["BLOG_DESCRIPTION"],
     }
+
+
+#: Where a template shows HTML added after rendering: random, so that no text a visitor
+#: writes can stand for it.
+ENCODED_HTML_MARK = f"<!--encoded html {secrets.token_hex(16)}-->"
+
+
+def render_around(template: str, name: str, html: bytes, **context: object) -> Response:
+    """``template`` as a response, with ``html`` (UTF-8, already safe) where it prints ``name``.
+
+    ``html`` is not decoded, copied into the rendered text and encoded again: for a post with
+    hundreds of comments, that would be a good part of the page's work. An empty ``html``
+    reaches the template as an empty (false) value.
+    """
+    if not html:
+        return current_app.response_class(render_template(template, **{name: ""}, **context))
+    mark = Markup(ENCODED_HTML_MARK)  # noqa: S704 - a constant comment
+    before, _mark, after = render_template(template, **{name: mark}, **context).partition(mark)
+    body = b"".join((before.encode(), html, after.encode()))
+    return current_app.response_class(body, mimetype="text/html")
 
 
 def register_template_globals(app: Flask) -> None:

@@ -2,7 +2,7 @@
 
 from dataclasses import replace
 
-from flask import abort, render_template, request
+from flask import Response, abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import Select
 
@@ -10,6 +10,7 @@ from ..caching import cached_for_generation
 from ..comments.display import thread_html
 from ..dates import month_name
 from ..models import Post
+from ..templating import render_around
 from ..typed_text import whole_number
 from . import bp
 from .queries import (
@@ -95,11 +96,12 @@ def series(slug: str) -> str:
 
 
 @bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<slug>")
-def post(year: int, month: int, slug: str) -> str:
+def post(year: int, month: int, slug: str) -> Response:
     found = find_visible_post(year, month, slug) or abort(404)
-    return render_template(
+    return render_around(
         "blog/post.html",
+        "thread_html",
+        thread_html(found, current_user._get_current_object()),
         post=found,
         around=cached_for_generation(f"around:{found.id}", lambda: around_post(found)),
-        thread_html=thread_html(found, current_user._get_current_object()),
     )

@@ -10,6 +10,7 @@ generation also ends by itself when the next scheduled post falls due, so a post
 for later appears on time without any job. Whole pages (``pages``) and fragments such as the
 sidebar and comment threads (``cached_for_generation``) are filed under it. The cache is a
 help, never a dependency: when it cannot be reached, pages are rendered as if it were empty.
+The generation is kept under the running code's fingerprint, so an upgrade starts one.
 """
 
 from typing import Any
@@ -21,6 +22,7 @@ from .generations import (
     cache,
     cached_for_generation,
     current_generation,
+    generation_key_for,
     kept_each_for_generation,
     kept_for_generation,
 )
@@ -53,6 +55,7 @@ def register_caching(app: Flask) -> None:
     for name, value in cache_settings(app).items():
         app.config.setdefault(name, value)
     app.config.setdefault("CACHE_DEFAULT_TIMEOUT", 3600)
+    app.config.setdefault("CACHE_GENERATION_KEY", generation_key_for(app))
     cache.init_app(app)
     app.before_request(serve_cached_page)
     app.after_request(store_page)

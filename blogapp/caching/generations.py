@@ -1,5 +1,6 @@
 """Generations: the token every cached page and fragment is filed under."""
 
+import hashlib
 import logging
 import secrets
 import threading
@@ -7,9 +8,11 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import cache as once_per_process
+from pathlib import Path
 from typing import TypeVar
 
-from flask import current_app, g
+from flask import Flask, current_app, g
 from flask_caching import Cache
 from sqlalchemy import func, select
 
@@ -21,7 +24,29 @@ cache = Cache()
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-GENERATION_KEY = "content-generation"
+
+@once_per_process
+def code_fingerprint(*folders: Path) -> str:
+    """A digest of every file under ``folders``: the code and templates that render pages."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(folder)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def generation_key_for(app: Flask) -> str:
+    """Where ``app`` keeps the current generation: under its code's fingerprint, so that
+    after an upgrade no worker serves a page rendered by the old templates or reads a
+    fragment stored in an old form (everything else is filed under the generation)."""
+    code = code_fingerprint(Path(app.root_path), Path(app.root_path, app.template_folder))
+    return f"content-generation:{code}"
+
+
+def generation_key() -> str:
+    return current_app.config["CACHE_GENERATION_KEY"]
 
 
 @dataclass(frozen=True)
@@ -70,30 +95,30 @@ def new_generation() -> Generation:
 
 def start_generation() -> None:
     """Leave every page cached so far behind (after a change readers will see)."""
-    shared(lambda: cache.set(GENERATION_KEY, new_generation(), timeout=0), None)
+    shared(lambda: cache.set(generation_key(), new_generation(), timeout=0), None)
 
 
 def end_generation_within(seconds: float) -> None:
     """Let the current generation last at most ``seconds`` more (after a comment)."""
-    generation = shared(lambda: cache.get(GENERATION_KEY), None)
+    generation = shared(lambda: cache.get(generation_key()), None)
     deadline = utcnow() + timedelta(seconds=seconds)
     if generation is not None and (generation.ends_at is None or generation.ends_at > deadline):
         ending = replace(generation, ends_at=deadline)
-        shared(lambda: cache.set(GENERATION_KEY, ending, timeout=0), None)
+        shared(lambda: cache.set(generation_key(), ending, timeout=0), None)
 
 
 def current_generation() -> Generation:
     """The generation pages are filed under now, starting one when none is current."""
     generation = g.get("content_generation")
     if generation is None:
-        generation = shared(lambda: cache.get(GENERATION_KEY), None)
+        generation = shared(lambda: cache.get(generation_key()), None)
         if generation is None:
             candidate = new_generation()
-            shared(lambda: cache.add(GENERATION_KEY, candidate, timeout=0), None)
-            generation = shared(lambda: cache.get(GENERATION_KEY), None) or candidate
+            shared(lambda: cache.add(generation_key(), candidate, timeout=0), None)
+            generation = shared(lambda: cache.get(generation_key()), None) or candidate
         elif generation.is_over():
             generation = new_generation()
-            shared(lambda: cache.set(GENERATION_KEY, generation, timeout=0), None)
+            shared(lambda: cache.set(generation_key(), generation, timeout=0), None)
         g.content_generation = generation
     return generation
 

@@ -17,7 +17,7 @@ from flask import Flask, current_app, g, request, session
 from werkzeug.http import is_resource_modified, parse_cookie
 from werkzeug.wrappers import Response
 
-from .generations import GENERATION_KEY, Generation, cache, current_generation, shared
+from .generations import Generation, cache, current_generation, shared
 
 #: Endpoints whose anonymous GET responses are the same for every reader.
 CACHEABLE_ENDPOINTS = {
@@ -194,7 +194,8 @@ class CachedPages:
         if not self.app.config["PAGE_CACHE_ENABLED"] or self.has_visitor_cookie(environ):
             return None
         backend = self.app.extensions["cache"][cache]
-        generation = shared(lambda: backend.get(GENERATION_KEY), None)
+        key = self.app.config["CACHE_GENERATION_KEY"]
+        generation = shared(lambda: backend.get(key), None)
         if generation is None or generation.is_over():
             return None
         return shared(lambda: backend.get(page_key(environ, generation)), None)

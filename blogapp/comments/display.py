@@ -6,6 +6,9 @@ thread is rendered once per change of content, for everyone, with each comment's
 marked; a reader's page takes that rendering and puts their own buttons on their own
 comments. Editors (who may remove anything) and readers with a comment the shared rendering
 does not have yet (held for approval, or just written) get a rendering of their own.
+
+The thread is kept and returned as UTF-8: on a busy post it is most of the page, and the page
+is put together around it without copying it into the rendered text and encoding it again.
 """
 
 import re
@@ -14,7 +17,6 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from flask import render_template
-from markupsafe import Markup
 
 from ..caching import cached_for_generation
 from ..models import CommentState, Post, User
@@ -59,9 +61,9 @@ class SharedThread:
     """A thread rendered for everyone, cut where each comment's buttons go."""
 
     #: The HTML between the buttons: one more piece than there are comments.
-    pieces: list[str]
+    pieces: list[bytes]
     #: Each comment's id and the buttons everyone sees on it.
-    buttons: list[tuple[int, str]]
+    buttons: list[tuple[int, bytes]]
     #: Each comment's number in the thread, by id.
     numbers: dict[int, str]
 
@@ -69,24 +71,27 @@ class SharedThread:
     def cut(cls, html: str) -> "SharedThread":
         parts = ACTIONS.split(html)
         ids = [int(comment_id) for comment_id in parts[1::4]]
-        buttons = list(zip(ids, parts[3::4], strict=True))
-        return cls(parts[0::4], buttons, dict(zip(ids, parts[2::4], strict=True)))
+        buttons = [button.encode() for button in parts[3::4]]
+        pieces = [piece.encode() for piece in parts[0::4]]
+        return cls(
+            pieces, list(zip(ids, buttons, strict=True)), dict(zip(ids, parts[2::4], strict=True))
+        )
 
-    def with_buttons(self, own: dict[int, str]) -> Markup:
+    def with_buttons(self, own: dict[int, bytes]) -> bytes:
         """The thread with ``own`` buttons (by comment id) in place of everyone's."""
         return self.joined(own) if own else self.for_everyone
 
     @cached_property
-    def for_everyone(self) -> Markup:
+    def for_everyone(self) -> bytes:
         """The thread as most readers get it, joined once per worker and kept with the rest."""
         return self.joined({})
 
-    def joined(self, own: dict[int, str]) -> Markup:
+    def joined(self, own: dict[int, bytes]) -> bytes:
         html = [self.pieces[0]]
         for (comment_id, everyones), piece in zip(self.buttons, self.pieces[1:], strict=True):
             html.append(own.get(comment_id, everyones))
             html.append(piece)
-        return Markup("".join(html))  # noqa: S704 - rendered by the escaping template
+        return b"".join(html)
 
 
 def shared_thread(post: Post) -> SharedThread:
@@ -94,21 +99,21 @@ def shared_thread(post: Post) -> SharedThread:
     return SharedThread.cut(render_thread(post, threads, marked=True) if threads else "")
 
 
-def buttons_for(post: Post, comment: ThreadComment, number: str, viewer: User) -> str:
+def buttons_for(post: Post, comment: ThreadComment, number: str, viewer: User) -> bytes:
     """The buttons ``viewer`` gets on one of their own comments."""
     entry = Entry(number, comment)
     mark_actions(entry, post, viewer)
     match = ACTIONS.search(render_thread(post, [entry], marked=True))
-    return match.group(3) if match else ""
+    return match.group(3).encode() if match else b""
 
 
-def thread_html(post: Post, viewer: User | None) -> Markup:
-    """The comment thread of ``post`` as ``viewer`` sees it."""
+def thread_html(post: Post, viewer: User | None) -> bytes:
+    """The comment thread of ``post`` as ``viewer`` sees it, encoded as UTF-8."""
     member = is_member(viewer)
     own = own_comments(post, viewer) if member else []
     shared = cached_for_generation(f"thread:{post.id}", lambda: shared_thread(post))
     if (member and viewer.is_editor) or any(c.id not in shared.numbers for c in own):
-        return Markup(render_thread(post, threads_for(post, viewer), marked=False))  # noqa: S704
+        return render_thread(post, threads_for(post, viewer), marked=False).encode()
     own_buttons = {
         comment.id: buttons_for(post, comment, shared.numbers[comment.id], viewer)
         for comment in own

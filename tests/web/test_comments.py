@@ -370,3 +370,22 @@ def test_a_post_page_runs_as_many_queries_with_300_comments_as_with_3(
     assert "Log out" in large_page.text
     assert large_page.text.count('class="comment-number"') == 300
     assert len(many) == len(few), "\n\n".join(many) + "\n---\n" + "\n\n".join(few)
+
+
+def test_comments_in_any_script_reach_every_reader_intact(client, app, reader, editor, make_post):
+    post = make_post("Café talk")
+    body = "‘Quoted’ — £5, naïve, Ελλάδα, 🙂"
+    comment(client, post, body)
+    editor_client = app.test_client()
+    editor_client.login(editor.email, TEST_PASSWORD)
+
+    for viewer in (client, app.test_client(), editor_client):
+        response = viewer.get(path_of(post))
+        assert response.mimetype == "text/html"
+        assert response.mimetype_params["charset"] == "utf-8"
+        assert int(response.headers["Content-Length"]) == len(response.data)
+        assert response.text.count(body) == 1
+        assert response.text.count("<title>Café talk") == 1
+        assert response.text.rstrip().endswith("</html>")
+    assert "Remove comment 1" in client.get(path_of(post)).text
+    assert "Remove comment 1" in editor_client.get(path_of(post)).text

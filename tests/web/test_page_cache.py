@@ -16,6 +16,7 @@ from support.smtp import free_port
 
 from blogapp import create_app
 from blogapp.blog.operations import PostFields, update_post
+from blogapp.caching.generations import generation_key_for
 from blogapp.dates import utcnow
 from blogapp.extensions import db
 from blogapp.models import Comment, PostStatus
@@ -215,6 +216,24 @@ def test_pages_are_served_when_the_shared_cache_is_down(app_config, make_post, m
     assert home.status_code == 200
     assert "Still here" in home.text
     assert page.status_code == 200
+
+
+def test_after_an_upgrade_no_page_rendered_by_the_old_code_is_served(app_config, make_post):
+    make_post("A post")
+    served = {}
+    for release, title in (("old", "Old title"), ("old", "New title"), ("new", "New title")):
+        config = {**app_config, "BLOG_TITLE": title, "CACHE_GENERATION_KEY": release}
+        with create_app(config).test_client() as visitor:
+            served[release, title] = visitor.get("/").text
+
+    assert "Old title" in served["old", "Old title"]
+    assert "Old title" in served["old", "New title"]
+    assert "New title" in served["new", "New title"]
+
+
+def test_the_generation_is_kept_under_the_code_fingerprint(app):
+    assert app.config["CACHE_GENERATION_KEY"] == generation_key_for(app)
+    assert re.fullmatch(r"content-generation:[0-9a-f]{12}", app.config["CACHE_GENERATION_KEY"])
 
 
 def test_browsers_get_the_cached_page_compressed(client, make_post):
