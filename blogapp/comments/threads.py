@@ -6,8 +6,9 @@ A busy post has hundreds of comments, so the thread is read in one query of plai
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from ..dates import blog_zone, format_date_time
 from ..extensions import db
@@ -69,17 +70,24 @@ def can_see(comment: Comment | ThreadComment, viewer: User | None) -> bool:
     return viewer.is_editor or comment.user_id == viewer.id
 
 
-def comments_of(post: Post, author: User | None = None) -> list[ThreadComment]:
-    """A post's comments (or only ``author``'s) in the order they were written."""
+@cache
+def thread_statement(by_author: bool) -> Select:
+    """Built once: every post page reads its thread, and logged-in readers their own comments."""
     statement = (
         select(*THREAD_COLUMNS)
         .outerjoin(User, User.id == Comment.user_id)
-        .where(Comment.post_id == post.id)
+        .where(Comment.post_id == bindparam("post_id"))
         .order_by(Comment.created_at, Comment.id)
     )
+    return statement.where(Comment.user_id == bindparam("author_id")) if by_author else statement
+
+
+def comments_of(post: Post, author: User | None = None) -> list[ThreadComment]:
+    """A post's comments (or only ``author``'s) in the order they were written."""
+    parameters = {"post_id": post.id}
     if author is not None:
-        statement = statement.where(Comment.user_id == author.id)
-    rows = db.session.execute(statement)
+        parameters["author_id"] = author.id
+    rows = db.session.execute(thread_statement(author is not None), parameters)
     zone = blog_zone()
     return [
         ThreadComment(
