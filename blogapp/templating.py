@@ -9,7 +9,7 @@ from markupsafe import Markup
 from .blog.queries import archive_counts, labels_in_use
 from .bulletins.queries import latest_bulletin_links
 from .caching import cached_for_generation
-from .text import safe_html
+from .text import safe_html, xml_text
 from .urls import IdUrl, external_url, register_cached_url_for
 
 
@@ -67,6 +67,7 @@ def render_around(template: str, name: str, html: bytes, **context: object) -> R
 
 def register_template_globals(app: Flask) -> None:
     app.add_template_filter(safe_html, "sanitised")
+    app.add_template_filter(xml_text)
     app.context_processor(template_context)
     app.add_template_global(external_url)
     app.add_template_global(current_path)

@@ -165,6 +165,16 @@ def render_imported_comment(fragment: str) -> tuple[str, str]:
     return "\n\n".join(block for block in blocks if block), cleaned
 
 
+#: Characters XML 1.0 cannot carry at all, even escaped.
+NOT_IN_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: object) -> Markup:
+    """``text`` escaped for XML (an Atom feed), HTML markup included, and without the
+    characters XML cannot hold: one stray byte in an imported post must not break a feed."""
+    return escape(NOT_IN_XML.sub("", str(text)))
+
+
 def safe_html(stored: str | None) -> Markup:
     """Mark HTML that was sanitised when it was saved as safe for templates."""
     return Markup(stored or "")  # noqa: S704 - sanitised with nh3 when saved

@@ -33,6 +33,24 @@ def test_posts_feed_parses_and_lists_visible_posts_newest_first(client, make_pos
     assert [tag.term for tag in feed.entries[1].tags] == ["Napo"]
 
 
+def test_a_feed_escapes_its_text_and_drops_characters_xml_cannot_hold(client, make_post):
+    make_post(
+        "Pay & <conditions> \u201cnow\u201d\x0b",
+        body="Tom & Jerry wrote <b>this</b>\x01 \U0001f642",
+        labels=["R&D <tests>"],
+    )
+
+    response = client.get("/feeds/posts.atom")
+    feed = feedparser.parse(response.data)
+
+    assert not feed.bozo
+    (entry,) = feed.entries
+    assert entry.title == "Pay & <conditions> \u201cnow\u201d"
+    assert "Tom &amp; Jerry wrote <b>this</b> \U0001f642" in entry.content[0].value
+    assert [tag.term for tag in entry.tags] == ["R&D <tests>"]
+    assert b"<b>" not in response.data
+
+
 def test_label_feed_has_only_that_labels_posts(client, make_post):
     make_post("About Napo", labels=["Napo"])
     make_post("About pay", labels=["Pay"])
