@@ -57,12 +57,10 @@ def render_around(template: str, name: str, html: bytes, **context: object) -> R
     hundreds of comments, that would be a good part of the page's work. An empty ``html``
     reaches the template as an empty (false) value.
     """
-    if not html:
-        return current_app.response_class(render_template(template, **{name: ""}, **context))
-    mark = Markup(ENCODED_HTML_MARK)  # noqa: S704 - a constant comment
-    before, _mark, after = render_template(template, **{name: mark}, **context).partition(mark)
-    body = b"".join((before.encode(), html, after.encode()))
-    return current_app.response_class(body, mimetype="text/html")
+    mark = Markup(ENCODED_HTML_MARK) if html else ""  # noqa: S704 - a constant comment
+    rendered = render_template(template, **{name: mark}, **context)
+    before, _mark, after = rendered.partition(ENCODED_HTML_MARK)
+    return current_app.response_class(b"".join((before.encode(), html, after.encode())))
 
 
 def register_template_globals(app: Flask) -> None:
