@@ -1,12 +1,14 @@
 """/admin/outbox: the messages the local mail catcher saved, newest first."""
 
 from flask import abort, current_app, render_template
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..blog.views import requested_page
 from ..mailcatcher import catcher_is_running, outbox_folder, outbox_page, read_outbox_message
 from . import bp
 from .mail_preview import with_strict_preview_policy
+from .signed_links import message_as_seen_by
 
 MESSAGES_PER_PAGE = 50
 
@@ -32,14 +34,13 @@ def outbox() -> str:
 @bp.get("/outbox/<name>")
 def outbox_message(name: str) -> Response:
     message = read_outbox_message(outbox_folder(), name) or abort(404)
-    text = message.get_body(preferencelist=("plain",))
-    html = message.get_body(preferencelist=("html",))
+    shown = message_as_seen_by(message, current_user.email)
     page = render_template(
         "admin/outbox_message.html",
         name=name,
         message=message,
-        headers=list(message.items()),
-        text=text.get_content() if text else "",
-        html=html.get_content() if html else "",
+        headers=shown.headers,
+        text=shown.text,
+        html=shown.html,
     )
     return with_strict_preview_policy(page)
