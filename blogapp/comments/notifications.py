@@ -5,6 +5,7 @@ from flask import current_app
 from ..mail import deliver_email
 from ..models import Comment, CommentState, User
 from ..signals import comment_published
+from ..subscriptions.receiving import Mailing, may_receive
 from ..urls import external_url
 
 
@@ -14,8 +15,7 @@ def reply_recipient(reply: Comment) -> User | None:
     if answered is None or answered.state != CommentState.VISIBLE or answered.user is None:
         return None
     recipient = answered.user
-    wants_it = recipient.notify_replies and recipient.is_active and recipient.is_confirmed
-    if not wants_it or recipient.id == reply.user_id:
+    if recipient.id == reply.user_id or not may_receive(recipient, Mailing.REPLY_NOTICES):
         return None
     return recipient
 

@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass
 
+from flask import g, has_request_context
+from sqlalchemy import select
+
 from ..dates import utcnow
 from ..extensions import db
 from ..models import Subscription, User
@@ -16,9 +19,36 @@ UNCONFIRMED = "Confirm your email address first: the daily email only goes to co
 SUSPENDED = "This account has been suspended."
 
 
+#: Where a request keeps the logged-in reader's subscription: ``(user id, subscription)``.
+REQUEST_KEY = "reader_subscription"
+
+
+def remember_for_request(user: User, subscription: Subscription | None) -> None:
+    """Keep the logged-in reader's subscription for the rest of the request (the sidebar)."""
+    if has_request_context():
+        setattr(g, REQUEST_KEY, (user.id, subscription))
+
+
+def load_reader(user_id: int) -> User | None:
+    """An account and its subscription in one query; the subscription is kept for the request."""
+    row = db.session.execute(
+        select(User, Subscription)
+        .outerjoin(Subscription, Subscription.user_id == User.id)
+        .where(User.id == user_id)
+    ).first()
+    if row is None:
+        return None
+    user, subscription = row
+    remember_for_request(user, subscription)
+    return user
+
+
 def subscription_of(user: User) -> Subscription | None:
-    """The reader's subscription: loaded with the logged-in user, fetched for any other."""
-    return user.subscription
+    """The reader's subscription: the one kept for this request's reader, fetched for any other."""
+    kept = g.get(REQUEST_KEY) if has_request_context() else None
+    if kept is not None and kept[0] == user.id:
+        return kept[1]
+    return db.session.scalar(select(Subscription).where(Subscription.user_id == user.id))
 
 
 def current_subscription(user: User) -> Subscription | None:
@@ -36,13 +66,14 @@ def check_may_subscribe(user: User) -> None:
 def save_subscription(user: User, wants_posts: bool, wants_bulletins: bool) -> Subscription:
     """Start the daily email with this choice, or change the choice."""
     check_may_subscribe(user)
-    subscription = subscription_of(user) or Subscription(user=user)
+    subscription = subscription_of(user) or Subscription(user_id=user.id)
     subscription.wants_posts = wants_posts
     subscription.wants_bulletins = wants_bulletins
     subscription.active = True
     subscription.unsubscribed_at = None
     db.session.add(subscription)
     db.session.commit()
+    remember_for_request(user, subscription)
     return subscription
 
 
