@@ -7,6 +7,7 @@ from ..models import Comment, CommentState, User
 from ..signals import comment_published
 from ..subscriptions.receiving import Mailing, may_receive
 from ..urls import external_url
+from .authors import public_author
 
 
 def reply_recipient(reply: Comment) -> User | None:
@@ -32,7 +33,7 @@ def mail_reply_notice(reply: Comment, **_: object) -> None:
         return
     deliver_email(
         recipient.email,
-        f"{reply.shown_name} replied to your comment on “{reply.post.title}”",
+        f"{public_author(reply)} replied to your comment on “{reply.post.title}”",
         "comment_reply",
         recipient=recipient,
         reply=reply,
