@@ -19,14 +19,18 @@ UNCONFIRMED = "Confirm your email address first: the daily email only goes to co
 SUSPENDED = "This account has been suspended."
 
 
-#: Where a request keeps the logged-in reader's subscription: ``(user id, subscription)``.
-REQUEST_KEY = "reader_subscription"
+#: Where a request keeps the subscriptions it has loaded or saved, by user id.
+REQUEST_KEY = "subscriptions_by_user"
 
 
 def remember_for_request(user: User, subscription: Subscription | None) -> None:
-    """Keep the logged-in reader's subscription for the rest of the request (the sidebar)."""
+    """Keep ``user``'s subscription (or its absence) for the rest of the request.
+
+    The logged-in reader's is kept from the login's query, so the sidebar costs none.
+    Only inside a request: a test or command keeps one app context for a long time.
+    """
     if has_request_context():
-        setattr(g, REQUEST_KEY, (user.id, subscription))
+        g.setdefault(REQUEST_KEY, {})[user.id] = subscription
 
 
 def load_reader(user_id: int) -> User | None:
@@ -44,10 +48,10 @@ def load_reader(user_id: int) -> User | None:
 
 
 def subscription_of(user: User) -> Subscription | None:
-    """The reader's subscription: the one kept for this request's reader, fetched for any other."""
-    kept = g.get(REQUEST_KEY) if has_request_context() else None
-    if kept is not None and kept[0] == user.id:
-        return kept[1]
+    """The reader's subscription: the one this request keeps, else fetched."""
+    kept = g.get(REQUEST_KEY, {}) if has_request_context() else {}
+    if user.id in kept:
+        return kept[user.id]
     return db.session.scalar(select(Subscription).where(Subscription.user_id == user.id))
 
 
