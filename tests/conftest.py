@@ -2,7 +2,7 @@
 a real SMTP server, factories for users and posts, and a query counter."""
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -161,18 +161,25 @@ def editor(make_user: Callable[..., User]) -> User:
     return make_user(email="editor@example.org", name="Ed Itor", role=Role.EDITOR)
 
 
+#: The streams a reader can follow by email, as ``subscriber(..., streams=...)`` names them.
+STREAMS = frozenset({"posts", "bulletins"})
+
+
 @pytest.fixture
 def subscriber(app: Flask) -> Callable[..., User]:
-    """``subscriber("a@example.org", posts=True, bulletins=False)``: a confirmed follower.
+    """``subscriber("a@example.org", streams={"posts"})``: a confirmed follower of those streams.
 
     Its account has no password (nobody logs in as it), so tests with dozens are quick.
     """
 
-    def make(email: str, posts: bool = True, bulletins: bool = True) -> User:
+    def make(email: str, streams: Collection[str] = STREAMS) -> User:
+        unknown = set(streams) - STREAMS
+        if unknown or not streams:
+            raise ValueError(f"streams must be some of {sorted(STREAMS)}, not {sorted(streams)}")
         user = User(email=email, display_name=email.split("@")[0], email_confirmed_at=utcnow())
         db.session.add(user)
         db.session.commit()
-        save_subscription(user, posts, bulletins)
+        save_subscription(user, "posts" in streams, "bulletins" in streams)
         return user
 
     return make

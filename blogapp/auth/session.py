@@ -1,10 +1,9 @@
 """How a login cookie becomes a user."""
 
 from flask_login import LoginManager
-from sqlalchemy.orm import joinedload
 
-from ..extensions import db
 from ..models import User
+from ..subscriptions.operations import load_reader
 
 
 def load_user(user_id: str) -> User | None:
@@ -12,7 +11,7 @@ def load_user(user_id: str) -> User | None:
     number, _, token = user_id.partition(":")
     if not number.isdigit() or not token:
         return None
-    user = db.session.get(User, int(number), options=[joinedload(User.subscription)])
+    user = load_reader(int(number))
     if user is None or user.session_token != token or not user.is_active:
         return None
     return user

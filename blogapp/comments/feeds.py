@@ -11,6 +11,7 @@ from ..models import Comment, CommentState, Post
 from ..text import excerpt_of, html_to_text
 from ..urls import external_url
 from . import bp
+from .authors import public_author
 
 
 def shown_comments() -> Select[tuple[Comment]]:
@@ -31,12 +32,13 @@ def newest(statement: Select[tuple[Comment]]) -> list[Comment]:
 def comment_entry(comment: Comment) -> FeedEntry:
     """A comment as a feed entry: the public name only, never the account behind "Anonymous"."""
     post = comment.post
+    author = public_author(comment)
     return FeedEntry(
         url=external_url("blog.post", **post.url_values) + f"#{comment.anchor}",
-        title=f"{comment.shown_name} on “{post.title}”",
+        title=f"{author} on “{post.title}”",
         published=comment.created_at,
         updated=comment.created_at,
-        author=comment.shown_name,
+        author=author,
         html=comment.body_html,
         summary=excerpt_of(html_to_text(comment.body_html), 200),
     )

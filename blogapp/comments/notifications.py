@@ -5,7 +5,9 @@ from flask import current_app
 from ..mail import deliver_email
 from ..models import Comment, CommentState, User
 from ..signals import comment_published
+from ..subscriptions.receiving import Mailing, may_receive
 from ..urls import external_url
+from .authors import public_author
 
 
 def reply_recipient(reply: Comment) -> User | None:
@@ -14,8 +16,7 @@ def reply_recipient(reply: Comment) -> User | None:
     if answered is None or answered.state != CommentState.VISIBLE or answered.user is None:
         return None
     recipient = answered.user
-    wants_it = recipient.notify_replies and recipient.is_active and recipient.is_confirmed
-    if not wants_it or recipient.id == reply.user_id:
+    if recipient.id == reply.user_id or not may_receive(recipient, Mailing.REPLY_NOTICES):
         return None
     return recipient
 
@@ -32,7 +33,7 @@ def mail_reply_notice(reply: Comment, **_: object) -> None:
         return
     deliver_email(
         recipient.email,
-        f"{reply.shown_name} replied to your comment on “{reply.post.title}”",
+        f"{public_author(reply)} replied to your comment on “{reply.post.title}”",
         "comment_reply",
         recipient=recipient,
         reply=reply,

@@ -13,7 +13,7 @@ from sqlalchemy import Select, bindparam, select
 from ..dates import blog_zone, format_date_time
 from ..extensions import db
 from ..models import Comment, CommentState, Post, User
-from ..models.comments import ShownComment, shown_name_of
+from ..models.comments import ShownComment
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +24,9 @@ class ThreadComment(ShownComment):
     parent_id: int | None
     user_id: int | None
     state: CommentState
-    shown_name: str
+    anonymous: bool
+    author_name: str | None
+    account_name: str | None
     body_html: str
     created_at: datetime
     #: '19 June 2014 at 22:42' in the blog's zone.
@@ -95,7 +97,9 @@ def comments_of(post: Post, author: User | None = None) -> list[ThreadComment]:
             parent_id=parent_id,
             user_id=user_id,
             state=state,
-            shown_name=shown_name_of(anonymous, account_name, author_name),
+            anonymous=anonymous,
+            author_name=author_name,
+            account_name=account_name,
             body_html=body_html,
             created_at=created_at,
             shown_time=format_date_time(created_at, zone),

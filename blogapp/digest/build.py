@@ -19,7 +19,7 @@ from flask import current_app
 
 from ..dates import DAY_NAMES, local_date, month_name
 from ..mail import AUTOMATIC_HEADERS, build_message, site_domain
-from ..models.digests import choice_words
+from ..models.subscriptions import choice_words
 from ..subscriptions.tokens import DIGEST_LIST, unsubscribe_token
 from ..urls import external_url
 from .content import DigestContent

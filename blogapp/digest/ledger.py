@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, Connection, Row, bindparam, or_, select, update
 
 from ..models import UNFINISHED_STATES, DeliveryState, DigestDelivery, Subscription, User
+from ..subscriptions.receiving import Mailing, may_receive_sql
 from .build import Recipient
 
 #: Rows per UPDATE … WHERE id IN (…), well under every database's parameter limit.
@@ -23,9 +24,7 @@ ID_CHUNK = 500
 SUBSCRIBER_COLUMNS = (
     User.id.label("user_id"),
     User.email,
-    User.banned,
-    User.email_confirmed_at,
-    Subscription.active,
+    may_receive_sql(Mailing.DIGEST).label("may_receive"),
     Subscription.wants_posts,
     Subscription.wants_bulletins,
 )
@@ -69,10 +68,7 @@ class Claimed:
 
 def recipient_now(row: Row) -> Recipient | None:
     """The subscriber as they stand now: None if they stopped or may no longer receive it."""
-    wants_something = row.wants_posts or row.wants_bulletins
-    if not row.active or not wants_something:
-        return None
-    if row.email is None or row.banned or row.email_confirmed_at is None:
+    if not row.may_receive:
         return None
     return Recipient(row.user_id, row.email, row.wants_posts, row.wants_bulletins)
 

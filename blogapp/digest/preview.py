@@ -7,6 +7,7 @@ from ..dates import utcnow
 from ..mail import new_message_id
 from ..models import User
 from ..subscriptions.operations import subscription_of
+from ..subscriptions.receiving import Mailing, may_receive
 from .build import Edition, Editions, Recipient
 from .content import DigestContent, content_for_window
 from .runs import next_window
@@ -37,8 +38,8 @@ class Preview:
 
 def preview_recipient(user: User) -> tuple[Recipient, bool]:
     """The reader's choice, or both lists for a reader who does not subscribe."""
-    subscription = subscription_of(user)
-    if subscription is not None and subscription.is_receiving:
+    if may_receive(user, Mailing.DIGEST):
+        subscription = subscription_of(user)
         recipient = Recipient(
             user.id, user.email, subscription.wants_posts, subscription.wants_bulletins
         )

@@ -23,6 +23,7 @@ from ..models import (
     Subscription,
     User,
 )
+from ..subscriptions.receiving import Mailing, may_receive_sql
 from .build import Editions
 from .content import DigestContent, content_for_window
 from .lock import is_only_sender, sender_turn
@@ -83,18 +84,12 @@ def last_window_end() -> datetime | None:
 
 
 def receiving_subscribers():
-    """Who gets digests: active, wanting something, confirmed, not banned."""
+    """Who gets digests, with what they chose."""
     return (
-        select(User.id, Subscription.wants_posts, Subscription.wants_bulletins)
-        .join(Subscription, Subscription.user_id == User.id)
-        .where(
-            Subscription.active.is_(True),
-            (Subscription.wants_posts.is_(True)) | (Subscription.wants_bulletins.is_(True)),
-            User.email.is_not(None),
-            User.email_confirmed_at.is_not(None),
-            User.banned.is_(False),
-        )
-        .order_by(User.id)
+        select(Subscription.user_id, Subscription.wants_posts, Subscription.wants_bulletins)
+        .join(User, User.id == Subscription.user_id)
+        .where(may_receive_sql(Mailing.DIGEST))
+        .order_by(Subscription.user_id)
     )
 
 

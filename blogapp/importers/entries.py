@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from urllib.parse import unquote, urlsplit
 from xml.etree.ElementTree import Element
 
-from ..models import CommentState, PostStatus
+from ..models import ANONYMOUS, CommentState, PostStatus
 from .records import (
     BLOG_TAG,
     BlogSetting,
@@ -30,7 +30,6 @@ GDATA = "{http://schemas.google.com/g/2005}"
 KIND_SCHEME = "http://schemas.google.com/g/2005#kind"
 LABEL_SCHEME = "http://www.blogger.com/atom/ns#"
 CONTENT_REMOVED = "blogger.contentRemoved"
-ANONYMOUS = "Anonymous"
 
 ENTRY_ID = re.compile(r"tag:blogger\.com,1999:blog-\d{1,25}\.(?:post|page)-(\d{1,25})")
 TRAILING_NUMBER = re.compile(r"(\d+)/?$")

@@ -2,15 +2,10 @@
 
 from .bulletins import Bulletin, BulletinFeed, RemovedFeedItem
 from .comments import ANONYMOUS, DELETED_USER, REMOVED_STATES, Comment, CommentState
-from .digests import (
-    UNFINISHED_STATES,
-    DeliveryState,
-    DigestDelivery,
-    DigestRun,
-    Subscription,
-)
+from .digests import UNFINISHED_STATES, DeliveryState, DigestDelivery, DigestRun
 from .moderation import CommentReport, SiteSetting
 from .posts import Label, Post, PostStatus, Series, post_labels
+from .subscriptions import Subscription
 from .types import UTCDateTime
 from .uploads import Upload
 from .users import Role, User

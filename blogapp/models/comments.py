@@ -16,13 +16,6 @@ ANONYMOUS = "Anonymous"
 DELETED_USER = "Deleted user"
 
 
-def shown_name_of(anonymous: bool, account_name: str | None, author_name: str | None) -> str:
-    """ "Anonymous" when posted so, else the account's name, else the name typed on import."""
-    if anonymous:
-        return ANONYMOUS
-    return account_name or author_name or DELETED_USER
-
-
 class CommentState(enum.StrEnum):
     VISIBLE = "visible"
     PENDING = "pending"
@@ -98,10 +91,9 @@ class Comment(ShownComment, db.Model):
         return f"<Comment {self.id} on post {self.post_id}>"
 
     @property
-    def shown_name(self) -> str:
-        """The name the public sees."""
-        account_name = self.user.display_name if self.user is not None else None
-        return shown_name_of(self.anonymous, account_name, self.author_name)
+    def account_name(self) -> str | None:
+        """The commenter's account name, which the public sees only through ``public_author``."""
+        return self.user.display_name if self.user is not None else None
 
     @property
     def is_visible(self) -> bool:

@@ -1,4 +1,4 @@
-"""Email subscriptions and the record of every daily digest run and message."""
+"""The record of every daily digest run and message."""
 
 import enum
 from datetime import datetime
@@ -10,41 +10,6 @@ from ..dates import utcnow
 from ..extensions import db
 from .types import UTCDateTime, text_enum
 from .users import User
-
-
-def choice_words(wants_posts: bool, wants_bulletins: bool) -> str:
-    """'new posts and union bulletins', as pages and emails describe a choice."""
-    choices = ((wants_posts, "new posts"), (wants_bulletins, "union bulletins"))
-    return " and ".join(words for wanted, words in choices if wanted)
-
-
-class Subscription(db.Model):
-    """What one reader wants in their daily email; kept (inactive) when they stop."""
-
-    __tablename__ = "subscriptions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
-    wants_posts: Mapped[bool] = mapped_column(default=True)
-    wants_bulletins: Mapped[bool] = mapped_column(default=True)
-    active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    user: Mapped[User] = relationship(back_populates="subscription")
-
-    def __repr__(self) -> str:
-        return f"<Subscription of user {self.user_id}: {self.choice_words or 'nothing'}>"
-
-    @property
-    def is_receiving(self) -> bool:
-        """Whether a digest goes to this reader at all."""
-        return self.active and (self.wants_posts or self.wants_bulletins)
-
-    @property
-    def choice_words(self) -> str:
-        return choice_words(self.wants_posts, self.wants_bulletins)
 
 
 class DigestRun(db.Model):

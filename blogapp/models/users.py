@@ -1,21 +1,21 @@
-"""Accounts: readers, editors and administrators."""
+"""Accounts: readers, editors and administrators.
+
+The row is read on every request, so what a reader chooses or is refused about mail
+(subscriptions, and later suppression, follows, mutes, badges) lives in tables of its own.
+"""
 
 import enum
 import secrets
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import String, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..dates import utcnow
 from ..extensions import db
 from .types import UTCDateTime, text_enum
-
-if TYPE_CHECKING:
-    from .digests import Subscription
 
 
 class Role(enum.StrEnum):
@@ -47,10 +47,6 @@ class User(UserMixin, db.Model):
     notify_replies: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: Set when the owner deleted the account; the row stays so their comments keep a name.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    #: The daily-email choice, loaded with the logged-in user: every page's sidebar shows it.
-    subscription: Mapped["Subscription | None"] = relationship(
-        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
-    )
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"

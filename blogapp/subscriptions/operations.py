@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass
 
+from flask import g, has_request_context
+from sqlalchemy import select
+
 from ..dates import utcnow
 from ..extensions import db
 from ..models import Subscription, User
@@ -16,9 +19,40 @@ UNCONFIRMED = "Confirm your email address first: the daily email only goes to co
 SUSPENDED = "This account has been suspended."
 
 
+#: Where a request keeps the subscriptions it has loaded or saved, by user id.
+REQUEST_KEY = "subscriptions_by_user"
+
+
+def remember_for_request(user: User, subscription: Subscription | None) -> None:
+    """Keep ``user``'s subscription (or its absence) for the rest of the request.
+
+    The logged-in reader's is kept from the login's query, so the sidebar costs none.
+    Only inside a request: a test or command keeps one app context for a long time.
+    """
+    if has_request_context():
+        g.setdefault(REQUEST_KEY, {})[user.id] = subscription
+
+
+def load_reader(user_id: int) -> User | None:
+    """An account and its subscription in one query; the subscription is kept for the request."""
+    row = db.session.execute(
+        select(User, Subscription)
+        .outerjoin(Subscription, Subscription.user_id == User.id)
+        .where(User.id == user_id)
+    ).first()
+    if row is None:
+        return None
+    user, subscription = row
+    remember_for_request(user, subscription)
+    return user
+
+
 def subscription_of(user: User) -> Subscription | None:
-    """The reader's subscription: loaded with the logged-in user, fetched for any other."""
-    return user.subscription
+    """The reader's subscription: the one this request keeps, else fetched."""
+    kept = g.get(REQUEST_KEY, {}) if has_request_context() else {}
+    if user.id in kept:
+        return kept[user.id]
+    return db.session.scalar(select(Subscription).where(Subscription.user_id == user.id))
 
 
 def current_subscription(user: User) -> Subscription | None:
@@ -36,13 +70,14 @@ def check_may_subscribe(user: User) -> None:
 def save_subscription(user: User, wants_posts: bool, wants_bulletins: bool) -> Subscription:
     """Start the daily email with this choice, or change the choice."""
     check_may_subscribe(user)
-    subscription = subscription_of(user) or Subscription(user=user)
+    subscription = subscription_of(user) or Subscription(user_id=user.id)
     subscription.wants_posts = wants_posts
     subscription.wants_bulletins = wants_bulletins
     subscription.active = True
     subscription.unsubscribed_at = None
     db.session.add(subscription)
     db.session.commit()
+    remember_for_request(user, subscription)
     return subscription
 
 

@@ -99,7 +99,7 @@ def test_past_runs_are_listed_with_their_counts(editor_client, subscriber, make_
     make_post("Caseloads at breaking point", published_at=FRIDAY_EVENING)
     subscriber("a@example.org")
     subscriber("b@example.org")
-    subscriber("bulletins@example.org", posts=False, bulletins=True)
+    subscriber("bulletins@example.org", streams={"bulletins"})
     mailbox.refuse.add("b@example.org")
     run_digest(clock=at(SATURDAY))
 

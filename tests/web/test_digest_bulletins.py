@@ -55,8 +55,8 @@ def bulletin_pages(app):
 def test_subscribers_get_the_bulletins_they_chose_linked_to_the_bulletin_page(
     bulletin_pages, subscriber, make_post, mailbox
 ):
-    subscriber("posts@example.org", posts=True, bulletins=False)
-    subscriber("bulletins@example.org", posts=False, bulletins=True)
+    subscriber("posts@example.org", streams={"posts"})
+    subscriber("bulletins@example.org", streams={"bulletins"})
     subscriber("both@example.org")
     make_post("Caseloads at breaking point", published_at=FRIDAY_EVENING)
     bulletin = add_bulletin("Pay offer ballot", FRIDAY_EVENING)

@@ -56,7 +56,7 @@ def test_digest_run_sends_the_due_digest_once(runner, subscriber, make_post, due
 def test_digest_preview_prints_what_a_reader_would_get_and_sends_nothing(
     runner, subscriber, make_post, due_window, mailbox
 ):
-    subscriber("follower@example.org", posts=True, bulletins=False)
+    subscriber("follower@example.org", streams={"posts"})
     make_post("Caseloads at breaking point", published_at=due_window[1] - timedelta(hours=2))
 
     text = runner.invoke(args=["digest", "preview", "--email", "Follower@Example.org"])

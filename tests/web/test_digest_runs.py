@@ -28,9 +28,9 @@ SKIPPED = DeliveryState.SKIPPED_EMPTY
 def test_each_subscriber_gets_one_digest_of_what_they_chose(
     subscriber, make_user, make_post, mailbox
 ):
-    subscriber("posts@example.org", posts=True, bulletins=False)
+    subscriber("posts@example.org", streams={"posts"})
     subscriber("both@example.org")
-    subscriber("bulletins@example.org", posts=False, bulletins=True)
+    subscriber("bulletins@example.org", streams={"bulletins"})
     stopped = subscriber("stopped@example.org")
     stop_subscription(stopped)
     banned = subscriber("banned@example.org")
