@@ -14,7 +14,7 @@ from .config import load_config
 from .database import configure_sqlite_connections
 from .dates import register_date_filters
 from .errors import register_error_pages
-from .extensions import csrf, db, limiter, login_manager, mail, migrate
+from .extensions import csrf, db, limiter, login_manager, migrate
 from .importers import redirects
 from .security import register_security_headers, trust_reverse_proxies
 from .session_teardown import register_session_teardown
@@ -59,7 +59,6 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_FOLDER), render_as_batch=True)
     csrf.init_app(app)
-    mail.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     register_session_teardown(app)

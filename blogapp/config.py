@@ -25,6 +25,7 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "MAIL_USERNAME": str,
     "MAIL_PASSWORD": str,
     "MAIL_DEFAULT_SENDER": str,
+    "MAIL_TIMEOUT": float,
     "RATELIMIT_STORAGE_URI": str,
     "TRUSTED_PROXIES": int,
     "DIGEST_TIME": str,
@@ -61,6 +62,8 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "IMPORT_MAX_BYTES": 256 * 1024 * 1024,
         "MAIL_SERVER": None,
         "MAIL_PORT": 25,
+        #: Seconds any SMTP exchange (connect, each command) may take before it is given up.
+        "MAIL_TIMEOUT": 10,
         "MAIL_DEFAULT_SENDER": None,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
@@ -85,7 +88,6 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "DIGEST_MAX_ATTEMPTS": 6,
         #: How long a sender's claim on a batch lasts without being renewed.
         "DIGEST_CLAIM_SECONDS": 300,
-        "DIGEST_SMTP_TIMEOUT": 30,
         #: Where ``make run``'s local SMTP catcher listens when MAIL_SERVER is not set.
         "MAIL_CATCHER_PORT": 8025,
         "MAIL_OUTBOX_FOLDER": str(instance / "outbox"),

@@ -10,7 +10,7 @@ from flask import Flask
 from werkzeug.serving import run_simple
 
 from .demo import DEMO_CREDENTIALS_FILE, demo_login_hint
-from .mailcatcher import local_mail_unless_configured
+from .mail.catcher import local_mail_unless_configured
 from .scheduler import BackgroundJobs
 
 

@@ -8,8 +8,8 @@ from ..dates import utcnow
 from ..digest.preview import next_digest_for, send_preview
 from ..digest.runs import delivery_counts, next_window, recent_runs
 from ..digest.schedule import next_digest_time
-from ..digest.smtp import SEND_ERRORS
 from ..extensions import limiter
+from ..mail.transport import SEND_ERRORS
 from ..models import DeliveryState
 from . import bp
 from .mail_preview import with_strict_preview_policy

@@ -4,7 +4,7 @@ from flask import abort, current_app, render_template
 from werkzeug.wrappers import Response
 
 from ..blog.views import requested_page
-from ..mailcatcher import catcher_is_running, outbox_folder, outbox_page, read_outbox_message
+from ..mail.catcher import catcher_is_running, outbox_folder, outbox_page, read_outbox_message
 from . import bp
 from .mail_preview import with_strict_preview_policy
 

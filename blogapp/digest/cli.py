@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 
 from ..auth.operations import user_by_email
 from ..dates import format_date_time, utcnow
-from ..mailcatcher import local_mail_unless_configured
+from ..mail.catcher import local_mail_unless_configured
 from ..scheduler import run_until_signalled
 from .preview import next_digest_for
 from .runs import next_window, run_digest

@@ -4,13 +4,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..dates import utcnow
-from ..mail import new_message_id
+from ..mail import new_message_id, send_now
 from ..models import User
 from ..subscriptions.operations import subscription_of
 from .build import Edition, Editions, Recipient
 from .content import DigestContent, content_for_window
 from .runs import next_window
-from .smtp import close_quietly, deliver_over_smtp, open_connection
 
 
 @dataclass(frozen=True)
@@ -57,9 +56,4 @@ def send_preview(preview: Preview) -> None:
     """Send a preview to its reader only: no run, no delivery, nothing recorded."""
     if preview.edition is None:
         raise ValueError("There is nothing new to send.")
-    message = preview.edition.message_for(preview.recipient, new_message_id())
-    connection = open_connection()
-    try:
-        deliver_over_smtp(connection, message)
-    finally:
-        close_quietly(connection)
+    send_now(preview.edition.message_for(preview.recipient, new_message_id()))

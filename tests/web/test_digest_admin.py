@@ -8,7 +8,7 @@ from support.digests import FRIDAY_EVENING, SATURDAY, at
 
 from blogapp.dates import utcnow
 from blogapp.digest.runs import run_digest
-from blogapp.mailcatcher import save_to_outbox
+from blogapp.mail.catcher import save_to_outbox
 from blogapp.models import DigestRun, Role
 from blogapp.subscriptions.operations import save_subscription
 

@@ -4,12 +4,12 @@ import socket
 
 import click
 import pytest
-from flask_mail import Message
 from support.digests import wait_for
 from support.smtp import free_port
 
-from blogapp.extensions import mail
-from blogapp.mailcatcher import outbox_names, read_outbox_message
+from blogapp.mail import send_now
+from blogapp.mail.catcher import outbox_names, read_outbox_message
+from blogapp.mail.transport import OutgoingMessage
 from blogapp.models import DigestRun
 from blogapp.scheduler import SHUTDOWN_KEY
 from blogapp.serve import background_work
@@ -20,19 +20,23 @@ def no_mail_server(app, tmp_path):
     app.config.update(
         MAIL_SERVER=None, MAIL_CATCHER_PORT=free_port(), MAIL_OUTBOX_FOLDER=str(tmp_path / "outbox")
     )
-    mail.init_app(app)
     return tmp_path / "outbox"
+
+
+def hello(body: str) -> OutgoingMessage:
+    data = f"Subject: Hello\r\nTo: reader@example.org\r\n\r\n{body}\r\n".encode()
+    return OutgoingMessage("blog@example.org", "reader@example.org", data)
 
 
 def test_without_a_mail_server_mail_lands_in_the_outbox_and_the_scheduler_runs(app, no_mail_server):
     with background_work(app):
-        assert app.config["MAIL_PORT"] == app.config["MAIL_CATCHER_PORT"]
-        mail.send(Message("Hello", recipients=["reader@example.org"], body="Caught."))
+        send_now(hello("Caught."))
         assert wait_for(lambda: outbox_names(no_mail_server)), "nothing was saved"
         assert wait_for(lambda: DigestRun.query.count() == 1), "the digest job did not run"
         assert not app.extensions[SHUTDOWN_KEY].is_set()
 
     assert app.extensions[SHUTDOWN_KEY].is_set(), "the scheduler was stopped"
+    assert app.config["MAIL_SERVER"] is None, "the settings are left as they were"
     (name,) = outbox_names(no_mail_server)
     saved = read_outbox_message(no_mail_server, name)
     assert saved["Subject"] == "Hello"
@@ -43,7 +47,7 @@ def test_without_a_mail_server_mail_lands_in_the_outbox_and_the_scheduler_runs(a
 def test_a_configured_mail_server_is_used_and_no_catcher_starts(app, mailbox, tmp_path):
     app.config["MAIL_OUTBOX_FOLDER"] = str(tmp_path / "outbox")
     with background_work(app):
-        mail.send(Message("Hello", recipients=["reader@example.org"], body="Sent."))
+        send_now(hello("Sent."))
     assert len(mailbox.to("reader@example.org")) == 1
     assert outbox_names(tmp_path / "outbox") == []
 
