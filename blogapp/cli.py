@@ -1,4 +1,4 @@
-"""Commands: ``flask setup``, ``serve``, ``demo``, ``users``, ``digest``, ``scheduler``."""
+"""Commands: ``flask setup``, ``serve``, ``demo``, ``users``, ``digest``, ``mail``…"""
 
 from pathlib import Path
 
@@ -14,6 +14,7 @@ from .demo import DEMO_CREDENTIALS_FILE, demo_login_hint, load_demo
 from .digest.cli import digest_cli, scheduler_command
 from .extensions import db
 from .importers.commands import import_blogger_command
+from .mail.cli import mail_cli
 from .models import Post, Role, User
 from .serve import serve
 
@@ -94,3 +95,4 @@ def register_cli(app: Flask) -> None:
         app.cli.add_command(command)
     app.cli.add_command(users_cli)
     app.cli.add_command(digest_cli)
+    app.cli.add_command(mail_cli)

@@ -26,6 +26,7 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "MAIL_PASSWORD": str,
     "MAIL_DEFAULT_SENDER": str,
     "MAIL_TIMEOUT": float,
+    "MAIL_QUEUE_SECONDS": int,
     "RATELIMIT_STORAGE_URI": str,
     "TRUSTED_PROXIES": int,
     "DIGEST_TIME": str,
@@ -64,6 +65,10 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "MAIL_PORT": 25,
         #: Seconds any SMTP exchange (connect, each command) may take before it is given up.
         "MAIL_TIMEOUT": 10,
+        #: How often the background sender sends what pages have queued.
+        "MAIL_QUEUE_SECONDS": 30,
+        #: Attempts at one queued message before a temporary SMTP error counts as a failure.
+        "MAIL_MAX_ATTEMPTS": 6,
         "MAIL_DEFAULT_SENDER": None,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,

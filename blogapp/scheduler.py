@@ -1,4 +1,4 @@
-"""Background jobs on APScheduler: the daily digest, its retries, and union feed polling.
+"""Background jobs on APScheduler: queued mail, the daily digest, its retries, feed polling.
 
 ``create_app`` never starts this. ``flask scheduler`` runs it in a process of its own
 (production); ``make run`` starts it once inside the development server. The database
@@ -22,6 +22,8 @@ from .bulletins.ingest import poll_all_feeds
 from .dates import blog_zone, utcnow
 from .digest.runs import DigestReport, run_digest
 from .digest.schedule import digest_trigger
+from .mail.queue import send_queued_mail
+from .mail.sender import PassReport
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,18 @@ def scheduled_digest() -> DigestReport:
     return report
 
 
+def scheduled_mail_queue() -> PassReport:
+    """Send the mail pages have queued (confirmations, resets, reply notices…)."""
+    report = send_queued_mail(stop=shutting_down())
+    if report.sent or report.failed or report.retrying:
+        log.info("Queued mail: %s", report.summary)
+    return report
+
+
+def mail_queue_interval() -> IntervalTrigger:
+    return IntervalTrigger(seconds=current_app.config["MAIL_QUEUE_SECONDS"])
+
+
 def every_minute() -> IntervalTrigger:
     return IntervalTrigger(minutes=1)
 
@@ -70,6 +84,13 @@ def scheduled_feed_poll() -> None:
 def scheduled_jobs() -> list[Job]:
     """Everything the scheduler runs; another feature's job is one more line here."""
     return [
+        Job(
+            "mail-queue",
+            "Send queued mail",
+            scheduled_mail_queue,
+            mail_queue_interval,
+            run_at_start=True,
+        ),
         Job("digest", "Daily email digest", scheduled_digest, digest_trigger, run_at_start=True),
         Job("digest-retries", "Digest retries after mail errors", scheduled_digest, every_minute),
         Job("bulletin-feeds", "Poll union feeds", scheduled_feed_poll, feed_polling_interval),

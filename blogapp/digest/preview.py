@@ -4,7 +4,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..dates import utcnow
-from ..mail import new_message_id, send_now
+from ..extensions import db
+from ..mail import new_message_id
+from ..mail.queue import add_to_queue
 from ..models import User
 from ..subscriptions.operations import subscription_of
 from .build import Edition, Editions, Recipient
@@ -52,8 +54,11 @@ def next_digest_for(user: User, now: datetime | None = None) -> Preview:
     return Preview(content, recipient, subscribed, Editions(content).edition(recipient))
 
 
-def send_preview(preview: Preview) -> None:
-    """Send a preview to its reader only: no run, no delivery, nothing recorded."""
+def queue_preview(preview: Preview) -> None:
+    """Queue a preview for its reader only: no run, no delivery recorded (committed)."""
     if preview.edition is None:
         raise ValueError("There is nothing new to send.")
-    send_now(preview.edition.message_for(preview.recipient, new_message_id()))
+    message_id = new_message_id()
+    message = preview.edition.message_for(preview.recipient, message_id)
+    add_to_queue("digest_preview", message, message_id)
+    db.session.commit()

@@ -1,7 +1,7 @@
 """The one way mail leaves the blog: every message is composed here from paired templates
-(plain text and HTML) and goes out over ``transport``'s SMTP connections."""
+(plain text and HTML); what a page causes is queued (``queue``) and every message goes
+out through ``sender`` over ``transport``'s SMTP connections."""
 
-import logging
 import time
 from dataclasses import dataclass, field
 from email.utils import make_msgid, parseaddr
@@ -11,18 +11,11 @@ import css_inline
 from flask import current_app, render_template
 
 from .mime import as_smtp_bytes, fits_smtp_lines
-from .transport import (
-    SEND_ERRORS,
-    OutgoingMessage,
-    close_quietly,
-    deliver_over_smtp,
-    open_connection,
-)
+from .queue import add_to_queue
+from .transport import OutgoingMessage
 
 #: Headers every message the blog sends automatically carries (RFC 3834).
 AUTOMATIC_HEADERS = {"Auto-Submitted": "auto-generated"}
-
-log = logging.getLogger(__name__)
 
 
 def site_domain() -> str:
@@ -96,24 +89,12 @@ def compose_email(
     )
 
 
-def send_now(message: OutgoingMessage) -> None:
-    """Send one message over a connection of its own; raises what ``smtplib`` raises."""
-    connection = open_connection()
-    try:
-        deliver_over_smtp(connection, message)
-    finally:
-        close_quietly(connection)
+def queue_email(to: str, subject: str, template: str, **context: object) -> bool:
+    """Compose a message from ``email/<template>`` and queue it for the background sender.
 
-
-def deliver_email(to: str, subject: str, template: str, **context: object) -> bool:
-    """Render and send one message; False, and logged, when the server refuses it.
-
-    For mail that a page sends on the way (a confirmation link, a reply notice): the page
-    must still answer when the mail server is down or refuses the address.
+    Added to the session's transaction (the caller commits), so the page that
+    asks for it never waits on a mail server. True when it was queued.
     """
-    try:
-        send_now(compose_email(to, subject, template, **context).as_outgoing())
-    except SEND_ERRORS:
-        log.exception("Could not send %r to %s", subject, to)
-        return False
+    email = compose_email(to, subject, template, **context)
+    add_to_queue(template, email.as_outgoing(), email.message_id)
     return True

@@ -138,6 +138,18 @@ class PassReport:
     cancelled: int = 0
     connection_error: str | None = None
 
+    @property
+    def summary(self) -> str:
+        """'2 sent, 1 waiting to retry', or 'nothing was due'."""
+        counts = (
+            (self.sent, "sent"),
+            (self.retrying, "waiting to retry"),
+            (self.failed, "failed"),
+            (self.cancelled, "cancelled"),
+        )
+        said = ", ".join(f"{count} {words}" for count, words in counts if count)
+        return said or "nothing was due"
+
 
 @dataclass
 class Sender(Generic[ClaimT]):

@@ -9,6 +9,7 @@ from .digests import (
     DigestRun,
     Subscription,
 )
+from .mail import QueuedMail
 from .moderation import CommentReport, SiteSetting
 from .posts import Label, Post, PostStatus, Series, post_labels
 from .types import UTCDateTime
@@ -31,6 +32,7 @@ __all__ = [
     "Label",
     "Post",
     "PostStatus",
+    "QueuedMail",
     "RemovedFeedItem",
     "Role",
     "Series",

@@ -7,8 +7,9 @@ import pytest
 from support.digests import wait_for
 from support.smtp import free_port
 
-from blogapp.mail import send_now
+from blogapp.extensions import db
 from blogapp.mail.catcher import outbox_names, read_outbox_message
+from blogapp.mail.queue import add_to_queue
 from blogapp.mail.transport import OutgoingMessage
 from blogapp.models import DigestRun
 from blogapp.scheduler import SHUTDOWN_KEY
@@ -23,14 +24,15 @@ def no_mail_server(app, tmp_path):
     return tmp_path / "outbox"
 
 
-def hello(body: str) -> OutgoingMessage:
+def queue_hello(body: str) -> None:
     data = f"Subject: Hello\r\nTo: reader@example.org\r\n\r\n{body}\r\n".encode()
-    return OutgoingMessage("blog@example.org", "reader@example.org", data)
+    add_to_queue("test", OutgoingMessage("blog@example.org", "reader@example.org", data), "<1@x>")
+    db.session.commit()
 
 
 def test_without_a_mail_server_mail_lands_in_the_outbox_and_the_scheduler_runs(app, no_mail_server):
+    queue_hello("Caught.")
     with background_work(app):
-        send_now(hello("Caught."))
         assert wait_for(lambda: outbox_names(no_mail_server)), "nothing was saved"
         assert wait_for(lambda: DigestRun.query.count() == 1), "the digest job did not run"
         assert not app.extensions[SHUTDOWN_KEY].is_set()
@@ -46,8 +48,9 @@ def test_without_a_mail_server_mail_lands_in_the_outbox_and_the_scheduler_runs(a
 
 def test_a_configured_mail_server_is_used_and_no_catcher_starts(app, mailbox, tmp_path):
     app.config["MAIL_OUTBOX_FOLDER"] = str(tmp_path / "outbox")
+    queue_hello("Sent.")
     with background_work(app):
-        send_now(hello("Sent."))
+        assert wait_for(lambda: mailbox.arrived), "the queue's sender did not send it"
     assert len(mailbox.to("reader@example.org")) == 1
     assert outbox_names(tmp_path / "outbox") == []
 
