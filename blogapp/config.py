@@ -27,6 +27,7 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "MAIL_DEFAULT_SENDER": str,
     "MAIL_TIMEOUT": float,
     "MAIL_QUEUE_SECONDS": int,
+    "MAIL_PER_ADDRESS_PER_DAY": int,
     "RATELIMIT_STORAGE_URI": str,
     "TRUSTED_PROXIES": int,
     "DIGEST_TIME": str,
@@ -69,6 +70,9 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "MAIL_QUEUE_SECONDS": 30,
         #: Attempts at one queued message before a temporary SMTP error counts as a failure.
         "MAIL_MAX_ATTEMPTS": 6,
+        #: Messages one address may get in a day (the blog's day); what a visitor causes
+        #: beyond it is not sent. Digests count but are never refused.
+        "MAIL_PER_ADDRESS_PER_DAY": 10,
         "MAIL_DEFAULT_SENDER": None,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,

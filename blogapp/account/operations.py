@@ -34,6 +34,12 @@ def request_email_change(user: User, new_email: str, password: str) -> None:
     link, so this form cannot be used to find out who is registered.
     """
     check_current_password(user, password)
+    if not user.is_confirmed:
+        raise AccountError(
+            "Confirm your present address first (with the link we mailed to it); "
+            "then you can move your account to another one.",
+            "email",
+        )
     new_email = normalise_email(new_email)
     if new_email == user.email:
         raise AccountError("That is already your address.", "email")

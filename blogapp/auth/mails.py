@@ -65,7 +65,11 @@ def send_email_change_link(user: User, new_email: str) -> bool:
 
 
 def send_email_changed_notice(user: User, old_email: str) -> bool:
-    """Tells the old address that the account now uses another one."""
+    """Tells the old address that the account now uses another one.
+
+    Sent whatever the day's count: a stranger cannot repeat it (it takes following a link
+    sent to the new address), and a full count must not hide a change from the owner.
+    """
     return queue_email(
         old_email,
         f"Your email address on {current_app.config['BLOG_TITLE']} was changed",
@@ -73,4 +77,5 @@ def send_email_changed_notice(user: User, old_email: str) -> bool:
         user=user,
         old_email=old_email,
         reset_link=external_url("auth.reset_request"),
+        capped=False,
     )

@@ -2,6 +2,7 @@
 (plain text and HTML); what a page causes is queued (``queue``) and every message goes
 out through ``sender`` over ``transport``'s SMTP connections."""
 
+import logging
 import time
 from dataclasses import dataclass, field
 from email.utils import make_msgid, parseaddr
@@ -10,12 +11,16 @@ from urllib.parse import urlsplit
 import css_inline
 from flask import current_app, render_template
 
+from ..dates import utcnow
+from .caps import has_had_its_share
 from .mime import as_smtp_bytes, fits_smtp_lines
 from .queue import add_to_queue
 from .transport import OutgoingMessage
 
 #: Headers every message the blog sends automatically carries (RFC 3834).
 AUTOMATIC_HEADERS = {"Auto-Submitted": "auto-generated"}
+
+log = logging.getLogger(__name__)
 
 
 def site_domain() -> str:
@@ -89,12 +94,21 @@ def compose_email(
     )
 
 
-def queue_email(to: str, subject: str, template: str, **context: object) -> bool:
+def queue_email(
+    to: str, subject: str, template: str, capped: bool = True, **context: object
+) -> bool:
     """Compose a message from ``email/<template>`` and queue it for the background sender.
 
-    Added to the session's transaction (the caller commits), so the page that
-    asks for it never waits on a mail server. True when it was queued.
+    Added to the session's transaction (the caller commits), so the page that asks for
+    it never waits on a mail server. False, and nothing queued, when the address has had
+    MAIL_PER_ADDRESS_PER_DAY messages today (see ``caps``); the page should answer as it
+    always does, so that nobody learns anything about the address. ``capped=False`` is
+    for a message that must go whatever the count (it still counts).
     """
-    email = compose_email(to, subject, template, **context)
+    address = to.strip().lower()
+    if capped and has_had_its_share(address, utcnow()):
+        log.info("Not queueing %r: %s has had its share of mail today", template, address)
+        return False
+    email = compose_email(address, subject, template, **context)
     add_to_queue(template, email.as_outgoing(), email.message_id)
     return True

@@ -78,7 +78,16 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+class Handler:
+    """What aiosmtpd calls: only the hooks, so that reading a Mailbox stays the tests' own
+    business (aiosmtpd reads every attribute of its handler on each connection)."""
+
+    def __init__(self, mailbox: Mailbox) -> None:
+        self.handle_RCPT = mailbox.handle_RCPT
+        self.handle_DATA = mailbox.handle_DATA
+
+
 def start_smtp_server(mailbox: Mailbox, port: int | None = None) -> Controller:
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port or free_port())
+    controller = Controller(Handler(mailbox), hostname="127.0.0.1", port=port or free_port())
     controller.start()
     return controller
