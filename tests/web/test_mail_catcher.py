@@ -12,8 +12,7 @@ from blogapp.mail.catcher import outbox_names, read_outbox_message
 from blogapp.mail.queue import add_to_queue
 from blogapp.mail.transport import OutgoingMessage
 from blogapp.models import DigestRun
-from blogapp.scheduler import SHUTDOWN_KEY
-from blogapp.serve import background_work
+from blogapp.scheduler import SHUTDOWN_KEY, background_services
 
 
 @pytest.fixture
@@ -32,7 +31,7 @@ def queue_hello(body: str) -> None:
 
 def test_without_a_mail_server_mail_lands_in_the_outbox_and_the_scheduler_runs(app, no_mail_server):
     queue_hello("Caught.")
-    with background_work(app):
+    with background_services(app):
         assert wait_for(lambda: outbox_names(no_mail_server)), "nothing was saved"
         assert wait_for(lambda: DigestRun.query.count() == 1), "the digest job did not run"
         assert not app.extensions[SHUTDOWN_KEY].is_set()
@@ -49,7 +48,7 @@ def test_without_a_mail_server_mail_lands_in_the_outbox_and_the_scheduler_runs(a
 def test_a_configured_mail_server_is_used_and_no_catcher_starts(app, mailbox, tmp_path):
     app.config["MAIL_OUTBOX_FOLDER"] = str(tmp_path / "outbox")
     queue_hello("Sent.")
-    with background_work(app):
+    with background_services(app):
         assert wait_for(lambda: mailbox.arrived), "the queue's sender did not send it"
     assert len(mailbox.to("reader@example.org")) == 1
     assert outbox_names(tmp_path / "outbox") == []
@@ -60,4 +59,4 @@ def test_a_busy_catcher_port_is_a_clear_error(app, no_mail_server):
         taken.bind(("127.0.0.1", app.config["MAIL_CATCHER_PORT"]))
         taken.listen()
         with pytest.raises(click.ClickException, match="set MAIL_CATCHER_PORT to a free port"):
-            background_work(app).__enter__()
+            background_services(app).__enter__()
