@@ -8,14 +8,18 @@ from flask import Flask
 
 from . import account, admin, auth, blog, bulletins, comments, media, subscriptions
 from .auth.session import configure_login_manager
+from .bulletins import jobs as bulletin_jobs
 from .caching import register_caching
 from .cli import register_cli
 from .config import load_config
 from .database import configure_sqlite_connections
 from .dates import register_date_filters
+from .digest import jobs as digest_jobs
 from .errors import register_error_pages
-from .extensions import csrf, db, limiter, login_manager, mail, migrate
+from .extensions import csrf, db, limiter, login_manager, migrate
 from .importers import redirects
+from .mail import jobs as mail_jobs
+from .scheduler import register_jobs
 from .security import register_security_headers, trust_reverse_proxies
 from .session_teardown import register_session_teardown
 from .templating import register_template_globals
@@ -38,6 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_url_converters(app)
     register_blueprints(app)
+    register_jobs(app, mail_jobs.JOBS, digest_jobs.JOBS, bulletin_jobs.JOBS)
     register_caching(app)
     register_error_pages(app)
     register_security_headers(app)
@@ -59,7 +64,6 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_FOLDER), render_as_batch=True)
     csrf.init_app(app)
-    mail.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     register_session_teardown(app)

@@ -1,5 +1,8 @@
-"""Commands: ``flask setup``, ``serve``, ``demo``, ``users``, ``digest``, ``scheduler``."""
+"""Commands: ``flask setup``, ``serve``, ``demo``, ``users``, ``digest``, ``mail``…"""
 
+import logging
+import signal
+import threading
 from pathlib import Path
 
 import click
@@ -11,10 +14,12 @@ from sqlalchemy import func, select
 from .auth.operations import AccountError, create_user
 from .config import write_secret_key_file
 from .demo import DEMO_CREDENTIALS_FILE, demo_login_hint, load_demo
-from .digest.cli import digest_cli, scheduler_command
+from .digest.cli import digest_cli
 from .extensions import db
 from .importers.commands import import_blogger_command
+from .mail.cli import mail_cli
 from .models import Post, Role, User
+from .scheduler import background_services
 from .serve import serve
 
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -47,6 +52,20 @@ def setup_command() -> None:
 def serve_command(host: str, port: int) -> None:
     """Serve the blog for development and demonstration, in one process."""
     serve(current_app._get_current_object(), host, port)
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Run the background jobs (queued mail, the daily digest, feeds) until SIGTERM or Ctrl-C."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    stop = threading.Event()
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: stop.set())
+    with background_services(current_app._get_current_object()):
+        stop.wait()
 
 
 @click.command("demo")
@@ -94,3 +113,4 @@ def register_cli(app: Flask) -> None:
         app.cli.add_command(command)
     app.cli.add_command(users_cli)
     app.cli.add_command(digest_cli)
+    app.cli.add_command(mail_cli)

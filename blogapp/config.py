@@ -25,6 +25,9 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "MAIL_USERNAME": str,
     "MAIL_PASSWORD": str,
     "MAIL_DEFAULT_SENDER": str,
+    "MAIL_TIMEOUT": float,
+    "MAIL_QUEUE_SECONDS": int,
+    "MAIL_PER_ADDRESS_PER_DAY": int,
     "RATELIMIT_STORAGE_URI": str,
     "TRUSTED_PROXIES": int,
     "DIGEST_TIME": str,
@@ -61,6 +64,15 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "IMPORT_MAX_BYTES": 256 * 1024 * 1024,
         "MAIL_SERVER": None,
         "MAIL_PORT": 25,
+        #: Seconds any SMTP exchange (connect, each command) may take before it is given up.
+        "MAIL_TIMEOUT": 10,
+        #: How often the background sender sends what pages have queued.
+        "MAIL_QUEUE_SECONDS": 30,
+        #: Attempts at one queued message before a temporary SMTP error counts as a failure.
+        "MAIL_MAX_ATTEMPTS": 6,
+        #: Messages one address may get in a day (the blog's day); what a visitor causes
+        #: beyond it is not sent. Digests count but are never refused.
+        "MAIL_PER_ADDRESS_PER_DAY": 10,
         "MAIL_DEFAULT_SENDER": None,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
@@ -85,7 +97,6 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "DIGEST_MAX_ATTEMPTS": 6,
         #: How long a sender's claim on a batch lasts without being renewed.
         "DIGEST_CLAIM_SECONDS": 300,
-        "DIGEST_SMTP_TIMEOUT": 30,
         #: Where ``make run``'s local SMTP catcher listens when MAIL_SERVER is not set.
         "MAIL_CATCHER_PORT": 8025,
         "MAIL_OUTBOX_FOLDER": str(instance / "outbox"),

@@ -1,31 +1,33 @@
-"""Background jobs on APScheduler: the daily digest, its retries, and union feed polling.
+"""Background jobs on APScheduler, and the services a server process runs beside the blog.
 
-``create_app`` never starts this. ``flask scheduler`` runs it in a process of its own
-(production); ``make run`` starts it once inside the development server. The database
-says what has been sent, so a restart never repeats a digest and a missed one is sent
-as soon as the scheduler is back.
+Each feature lists its jobs in its ``jobs.py`` (``JOBS``) and ``create_app`` collects them
+as it does blueprints; every job runs through ``run_job`` (its app context, its log line).
+``create_app`` never starts anything: ``flask scheduler`` runs ``background_services`` in
+a process of its own (production), ``make run`` inside the development server. The
+database says what has been sent, so a restart never repeats a digest and a missed one is
+sent as soon as the scheduler is back.
 """
 
 import logging
-import signal
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import click
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
-from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask, current_app
 
-from .bulletins.ingest import poll_all_feeds
 from .dates import blog_zone, utcnow
-from .digest.runs import DigestReport, run_digest
-from .digest.schedule import digest_trigger
+from .mail.catcher import local_mail_unless_configured
 
 log = logging.getLogger(__name__)
 
 SHUTDOWN_KEY = "blogapp.shutdown"
+JOBS_KEY = "blogapp.jobs"
 
 
 @dataclass(frozen=True)
@@ -40,40 +42,32 @@ class Job:
     run_at_start: bool = False
 
 
+def register_jobs(app: Flask, *feature_jobs: Iterable[Job]) -> None:
+    """Collect the features' jobs, as blueprints are collected."""
+    app.extensions[JOBS_KEY] = [job for jobs in feature_jobs for job in jobs]
+
+
+def scheduled_jobs() -> list[Job]:
+    """Everything the scheduler runs in this app."""
+    return list(current_app.extensions.get(JOBS_KEY, []))
+
+
 def shutting_down() -> threading.Event:
     """Set when the scheduler is stopping, so a long job can end between two steps."""
     return current_app.extensions.setdefault(SHUTDOWN_KEY, threading.Event())
 
 
-def scheduled_digest() -> DigestReport:
-    """Send the due digest (or what is due of an unfinished one)."""
-    report = run_digest(stop=shutting_down())
-    for outcome in report.runs:
-        log.info(outcome.summary)
-    return report
-
-
-def every_minute() -> IntervalTrigger:
-    return IntervalTrigger(minutes=1)
-
-
-def feed_polling_interval() -> IntervalTrigger:
-    return IntervalTrigger(minutes=current_app.config["BULLETIN_POLL_MINUTES"])
-
-
-def scheduled_feed_poll() -> None:
-    """Fetch every union feed; each failure is recorded on its feed."""
-    for result in poll_all_feeds():
-        log.info(result.summary)
-
-
-def scheduled_jobs() -> list[Job]:
-    """Everything the scheduler runs; another feature's job is one more line here."""
-    return [
-        Job("digest", "Daily email digest", scheduled_digest, digest_trigger, run_at_start=True),
-        Job("digest-retries", "Digest retries after mail errors", scheduled_digest, every_minute),
-        Job("bulletin-feeds", "Poll union feeds", scheduled_feed_poll, feed_polling_interval),
-    ]
+def run_job(app: Flask, job: Job) -> Any:
+    """Run one job as every job runs: in an app context, its failure logged, never raised."""
+    with app.app_context():
+        started = time.monotonic()
+        try:
+            result = job.run()
+        except Exception:
+            log.exception("%s failed; it runs again at its next time", job.name)
+            return None
+        log.debug("%s took %.2f s", job.name, time.monotonic() - started)
+        return result
 
 
 class BackgroundJobs:
@@ -94,19 +88,13 @@ class BackgroundJobs:
         if job.run_at_start:
             options["next_run_time"] = utcnow()
         self.scheduler.add_job(
-            self.in_app_context(job.run), job.trigger(), id=job.id, name=job.name, **options
+            run_job, job.trigger(), args=(self.app, job), id=job.id, name=job.name, **options
         )
-
-    def in_app_context(self, function: Callable[[], Any]) -> Callable[[], Any]:
-        def run() -> Any:
-            with self.app.app_context():
-                return function()
-
-        return run
 
     def start(self) -> None:
         self.app.extensions[SHUTDOWN_KEY] = threading.Event()
         self.scheduler.start()
+        log.info("Scheduler started: %s", ", ".join(job.name for job in self.scheduler.get_jobs()))
 
     def stop(self) -> None:
         """Ask running jobs to finish what they are doing, then wait for them."""
@@ -114,13 +102,21 @@ class BackgroundJobs:
         self.scheduler.shutdown(wait=True)
 
 
-def run_until_signalled(app: Flask) -> None:
-    """Run the jobs in this process until SIGTERM or SIGINT (Ctrl-C), then stop cleanly."""
-    stop = threading.Event()
-    for number in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(number, lambda *_: stop.set())
-    jobs = BackgroundJobs(app)
-    jobs.start()
-    log.info("Scheduler started: %s", ", ".join(job.name for job in jobs.scheduler.get_jobs()))
-    stop.wait()
-    jobs.stop()
+@contextmanager
+def background_services(app: Flask) -> Iterator[None]:
+    """What runs beside the blog: the local mail catcher (unless MAIL_SERVER is set) and
+    the scheduler with every job, queued mail included. For ``serve`` and ``scheduler``."""
+    port = app.config["MAIL_CATCHER_PORT"]
+    with ExitStack() as stack:
+        try:
+            outbox = stack.enter_context(local_mail_unless_configured(app, port))
+        except OSError as error:
+            raise click.ClickException(str(error)) from error
+        if outbox is None:
+            click.echo(f"  Mail goes out through {app.config['MAIL_SERVER']}.")
+        else:
+            click.echo(f"  Mail is caught on port {port} and kept in {outbox}: see /admin/outbox.")
+        jobs = BackgroundJobs(app)
+        jobs.start()
+        stack.callback(jobs.stop)
+        yield

@@ -27,6 +27,7 @@ from blogapp.auth.operations import create_user
 from blogapp.blog.operations import PostFields, create_post
 from blogapp.dates import utcnow
 from blogapp.extensions import db
+from blogapp.mail.queue import send_queued_mail
 from blogapp.models import Post, PostStatus, Role, User
 from blogapp.subscriptions.operations import save_subscription
 
@@ -61,11 +62,22 @@ def smtp_mailbox() -> Iterator[Mailbox]:
 
 
 @pytest.fixture
-def mailbox(smtp_mailbox: Mailbox) -> Iterator[Mailbox]:
-    """The messages the test's SMTP server received during this test."""
+def mailbox(smtp_mailbox: Mailbox, app: Flask) -> Iterator[Mailbox]:
+    """The messages the test's SMTP server received during this test.
+
+    Reading them first sends what the app has queued (pages only queue their mail), as
+    the background sender would have done by the time a reader looks.
+    """
     smtp_mailbox.clear()
+    smtp_mailbox.before_reading = lambda: send_queued_in(app)
     yield smtp_mailbox
+    smtp_mailbox.before_reading = None
     smtp_mailbox.clear()
+
+
+def send_queued_in(app: Flask) -> None:
+    with app.app_context():
+        send_queued_mail()
 
 
 @pytest.fixture(scope="session")

@@ -28,17 +28,23 @@ def update_profile(
 
 
 def request_email_change(user: User, new_email: str, password: str) -> None:
-    """Send a link to the new address; the account keeps the old one until it is followed.
+    """Mail a link to the new address; the account keeps the old one until it is followed.
 
     Whether the new address already has an account is only said to whoever follows the
     link, so this form cannot be used to find out who is registered.
     """
     check_current_password(user, password)
+    if not user.is_confirmed:
+        raise AccountError(
+            "Confirm your present address first (with the link we mailed to it); "
+            "then you can move your account to another one.",
+            "email",
+        )
     new_email = normalise_email(new_email)
     if new_email == user.email:
         raise AccountError("That is already your address.", "email")
-    if not send_email_change_link(user, new_email):
-        raise AccountError("The message could not be sent just now; please try later.", "email")
+    send_email_change_link(user, new_email)
+    db.session.commit()
 
 
 def confirm_email_change(token: str) -> User:
@@ -54,11 +60,11 @@ def confirm_email_change(token: str) -> User:
     user.email = new_email
     user.email_confirmed_at = utcnow()
     try:
+        send_email_changed_notice(user, old_email)
         db.session.commit()
     except IntegrityError as error:
         db.session.rollback()
         raise taken from error
-    send_email_changed_notice(user, old_email)
     return user
 
 

@@ -5,10 +5,9 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..dates import utcnow
-from ..digest.preview import next_digest_for, send_preview
+from ..digest.preview import next_digest_for, queue_preview
 from ..digest.runs import delivery_counts, next_window, recent_runs
 from ..digest.schedule import next_digest_time
-from ..digest.smtp import SEND_ERRORS
 from ..extensions import limiter
 from ..models import DeliveryState
 from . import bp
@@ -44,10 +43,6 @@ def send_digest_to_me() -> Response:
     if preview.edition is None:
         flash("Nothing is new for you since the last digest, so there is nothing to send.", "info")
     else:
-        try:
-            send_preview(preview)
-        except SEND_ERRORS as error:
-            flash(f"The mail server did not take the message: {error}", "error")
-        else:
-            flash(f"Sent the next digest to {current_user.email}.", "success")
+        queue_preview(preview)
+        flash(f"The next digest is on its way to {current_user.email}.", "success")
     return redirect(url_for("admin.digest"))

@@ -5,7 +5,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..blog.views import requested_page
-from ..mailcatcher import catcher_is_running, outbox_folder, outbox_page, read_outbox_message
+from ..mail.catcher import catcher_is_running, outbox_folder, outbox_page, read_outbox_message
 from . import bp
 from .mail_preview import with_strict_preview_policy
 from .signed_links import message_as_seen_by

@@ -1,8 +1,10 @@
-"""The account emails, each with a signed link built on SITE_URL."""
+"""The account emails, each with a signed link built on SITE_URL, queued for the sender.
+
+Each adds its message to the session; the operation that asks for it commits."""
 
 from flask import current_app
 
-from ..mail import deliver_email
+from ..mail import queue_email
 from ..models import User
 from ..urls import external_url
 from .tokens import LIFETIMES, Purpose, confirmation_token, email_change_token, reset_token
@@ -14,7 +16,7 @@ def hours(purpose: Purpose) -> int:
 
 def send_confirmation(user: User) -> bool:
     """The link that confirms a new account's address."""
-    return deliver_email(
+    return queue_email(
         user.email,
         f"Confirm your email address for {current_app.config['BLOG_TITLE']}",
         "confirm_email",
@@ -26,7 +28,7 @@ def send_confirmation(user: User) -> bool:
 
 def send_already_registered(user: User) -> bool:
     """Told to the owner when someone registers with an address that has an account."""
-    return deliver_email(
+    return queue_email(
         user.email,
         f"You already have an account on {current_app.config['BLOG_TITLE']}",
         "already_registered",
@@ -37,7 +39,7 @@ def send_already_registered(user: User) -> bool:
 
 
 def send_reset_link(user: User) -> bool:
-    return deliver_email(
+    return queue_email(
         user.email,
         f"Reset your password for {current_app.config['BLOG_TITLE']}",
         "reset_password",
@@ -49,7 +51,7 @@ def send_reset_link(user: User) -> bool:
 
 def send_email_change_link(user: User, new_email: str) -> bool:
     """Sent to the new address: the change happens only when its owner follows the link."""
-    return deliver_email(
+    return queue_email(
         new_email,
         f"Confirm your new email address for {current_app.config['BLOG_TITLE']}",
         "change_email",
@@ -63,12 +65,17 @@ def send_email_change_link(user: User, new_email: str) -> bool:
 
 
 def send_email_changed_notice(user: User, old_email: str) -> bool:
-    """Tells the old address that the account now uses another one."""
-    return deliver_email(
+    """Tells the old address that the account now uses another one.
+
+    Sent whatever the day's count: a stranger cannot repeat it (it takes following a link
+    sent to the new address), and a full count must not hide a change from the owner.
+    """
+    return queue_email(
         old_email,
         f"Your email address on {current_app.config['BLOG_TITLE']} was changed",
         "email_changed",
         user=user,
         old_email=old_email,
         reset_link=external_url("auth.reset_request"),
+        capped=False,
     )

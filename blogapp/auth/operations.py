@@ -82,18 +82,22 @@ def register_reader(email: str, display_name: str, password: str) -> User | None
     if existing is not None:
         if existing.is_active:
             send_already_registered(existing)
+            db.session.commit()
         return None
     try:
         user = create_user(email, display_name, password)
     except AccountError:
         return None
     send_confirmation(user)
+    db.session.commit()
     return user
 
 
 def resend_confirmation(user: User) -> bool:
-    """Send a fresh confirmation link; False when the mail server would not take it."""
-    return send_confirmation(user)
+    """Queue a fresh confirmation link; False when it could not be queued."""
+    queued = send_confirmation(user)
+    db.session.commit()
+    return queued
 
 
 def account_named_by(purpose: Purpose, token: str) -> tuple[User, dict]:
@@ -121,6 +125,7 @@ def request_password_reset(email: str) -> None:
     user = user_by_email(email) if email else None
     if user is not None and user.is_active:
         send_reset_link(user)
+        db.session.commit()
 
 
 def account_for_reset(token: str) -> User:

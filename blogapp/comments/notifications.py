@@ -2,7 +2,8 @@
 
 from flask import current_app
 
-from ..mail import deliver_email
+from ..extensions import db
+from ..mail import queue_email
 from ..models import Comment, CommentState, User
 from ..signals import comment_published
 from ..subscriptions.receiving import Mailing, may_receive
@@ -27,11 +28,11 @@ def comment_link(comment: Comment) -> str:
 
 @comment_published.connect
 def mail_reply_notice(reply: Comment, **_: object) -> None:
-    """Sent once, when a reply becomes visible: at once, or when an editor approves it."""
+    """Queued once, when a reply becomes visible: at once, or when an editor approves it."""
     recipient = reply_recipient(reply)
     if recipient is None:
         return
-    deliver_email(
+    queue_email(
         recipient.email,
         f"{public_author(reply)} replied to your comment on “{reply.post.title}”",
         "comment_reply",
@@ -43,3 +44,4 @@ def mail_reply_notice(reply: Comment, **_: object) -> None:
         settings_link=external_url("account.settings"),
         blog_title=current_app.config["BLOG_TITLE"],
     )
+    db.session.commit()

@@ -18,12 +18,13 @@ from email.utils import formataddr, parseaddr
 from flask import current_app
 
 from ..dates import DAY_NAMES, local_date, month_name
-from ..mail import AUTOMATIC_HEADERS, build_message, site_domain
+from ..mail import AUTOMATIC_HEADERS, compose_email, site_domain
+from ..mail.mime import as_smtp_bytes
+from ..mail.transport import OutgoingMessage
 from ..models.subscriptions import choice_words
 from ..subscriptions.tokens import DIGEST_LIST, unsubscribe_token
 from ..urls import external_url
 from .content import DigestContent
-from .mime import as_smtp_bytes, fits_smtp_lines
 
 ONE_CLICK_POST = "List-Unsubscribe=One-Click"
 #: An address that can go into a To header exactly as it is (no quoting, no encoding).
@@ -42,15 +43,6 @@ class Recipient:
     @property
     def choice(self) -> tuple[bool, bool]:
         return self.wants_posts, self.wants_bulletins
-
-
-@dataclass(frozen=True)
-class OutgoingMessage:
-    """A message ready for SMTP: envelope addresses and the bytes to send."""
-
-    envelope_from: str
-    recipient: str
-    data: bytes
 
 
 def edition_date(content: DigestContent) -> date:
@@ -158,11 +150,11 @@ class Edition:
 
 
 def render_edition(content: DigestContent, wants_posts: bool, wants_bulletins: bool) -> Edition:
-    """Render and serialise the digest for one choice of lists (through ``build_message``)."""
+    """Render and serialise the digest for one choice of lists (through ``compose_email``)."""
     chosen = content.chosen(wants_posts, wants_bulletins)
     slots = Slots.new()
     headers = list_headers(unsubscribe_link(slots.token))
-    message = build_message(
+    message = compose_email(
         slots.to,
         digest_subject(chosen),
         "digest",
@@ -175,22 +167,9 @@ def render_edition(content: DigestContent, wants_posts: bool, wants_bulletins: b
         preferences_url=external_url("subscriptions.subscribe"),
     )
     sent_on = time.time()
-    fits = fits_smtp_lines(message.body) and fits_smtp_lines(message.html)
-    data = None
-    if fits:
-        data = as_smtp_bytes(
-            subject=message.subject,
-            sender=message.sender,
-            to=slots.to,
-            date=sent_on,
-            message_id=slots.message_id,
-            headers=message.extra_headers,
-            text=message.body,
-            html=message.html,
-            eight_bit=True,
-        )
+    data = message.as_outgoing(sent_on).data if message.fits_smtp_lines else None
     return Edition(
-        message.subject, message.body, message.html, message.sender, sent_on, slots, data
+        message.subject, message.text, message.html, message.sender, sent_on, slots, data
     )
 
 

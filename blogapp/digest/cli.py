@@ -1,6 +1,4 @@
-"""``flask digest run`` / ``flask digest preview`` and ``flask scheduler``."""
-
-import logging
+"""``flask digest run`` / ``flask digest preview``."""
 
 import click
 from flask import current_app
@@ -8,8 +6,7 @@ from flask.cli import AppGroup
 
 from ..auth.operations import user_by_email
 from ..dates import format_date_time, utcnow
-from ..mailcatcher import local_mail_unless_configured
-from ..scheduler import run_until_signalled
+from ..mail.catcher import local_mail_unless_configured
 from .preview import next_digest_for
 from .runs import next_window, run_digest
 from .schedule import next_digest_time
@@ -52,16 +49,3 @@ def preview_command(email: str, as_html: bool) -> None:
         return
     click.echo(f"Subject: {preview.subject}\nTo: {user.email}\n")
     click.echo(preview.html if as_html else preview.text)
-
-
-@click.command("scheduler")
-def scheduler_command() -> None:
-    """Run the background jobs (the daily digest) until stopped with SIGTERM or Ctrl-C."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    app = current_app._get_current_object()
-    with local_mail_unless_configured(app) as outbox:
-        if outbox is not None:
-            click.echo(f"MAIL_SERVER is not set: messages are saved in {outbox}.")
-        run_until_signalled(app)

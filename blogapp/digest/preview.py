@@ -4,14 +4,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..dates import utcnow
+from ..extensions import db
 from ..mail import new_message_id
+from ..mail.queue import add_to_queue
 from ..models import User
 from ..subscriptions.operations import subscription_of
 from ..subscriptions.receiving import Mailing, may_receive
 from .build import Edition, Editions, Recipient
 from .content import DigestContent, content_for_window
 from .runs import next_window
-from .smtp import close_quietly, deliver_over_smtp, open_connection
 
 
 @dataclass(frozen=True)
@@ -54,13 +55,11 @@ def next_digest_for(user: User, now: datetime | None = None) -> Preview:
     return Preview(content, recipient, subscribed, Editions(content).edition(recipient))
 
 
-def send_preview(preview: Preview) -> None:
-    """Send a preview to its reader only: no run, no delivery, nothing recorded."""
+def queue_preview(preview: Preview) -> None:
+    """Queue a preview for its reader only: no run, no delivery recorded (committed)."""
     if preview.edition is None:
         raise ValueError("There is nothing new to send.")
-    message = preview.edition.message_for(preview.recipient, new_message_id())
-    connection = open_connection()
-    try:
-        deliver_over_smtp(connection, message)
-    finally:
-        close_quietly(connection)
+    message_id = new_message_id()
+    message = preview.edition.message_for(preview.recipient, message_id)
+    add_to_queue("digest_preview", message, message_id)
+    db.session.commit()

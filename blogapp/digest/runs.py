@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from ..dates import format_date_time
 from ..extensions import db
 from ..mail import new_message_id
+from ..mail.sender import PassReport, SendOptions
 from ..models import (
     UNFINISHED_STATES,
     DeliveryState,
@@ -28,7 +29,7 @@ from .build import Editions
 from .content import DigestContent, content_for_window
 from .lock import is_only_sender, sender_turn
 from .schedule import latest_digest_time, next_digest_time, previous_digest_time
-from .sending import PassReport, Sender, SendOptions
+from .sending import digest_send_options, send_deliveries
 
 #: How summaries name each state, in the order they list them.
 STATE_WORDS = {
@@ -197,7 +198,7 @@ def send_run(run: DigestRun, options: SendOptions) -> PassReport:
     """Send what is due of one run, then close it if nothing is left."""
     editions = Editions(content_for_window(run.window_start, run.window_end))
     db.session.commit()  # end the session's transaction: the sender has its own connection
-    report = Sender(run.id, editions, options).send_all_due()
+    report = send_deliveries(run.id, editions, options)
     finish_if_done(run, options.clock())
     return report
 
@@ -207,7 +208,7 @@ def run_digest(**overrides: object) -> DigestReport:
 
     ``overrides`` replace SendOptions fields (``clock``, ``deliver``, ``connect``, ``stop``).
     """
-    options = SendOptions.from_config(**overrides)
+    options = digest_send_options(**overrides)
     with sender_turn() as my_turn:
         if not my_turn:
             return DigestReport(busy=True)

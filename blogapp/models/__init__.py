@@ -3,6 +3,7 @@
 from .bulletins import Bulletin, BulletinFeed, RemovedFeedItem
 from .comments import ANONYMOUS, DELETED_USER, REMOVED_STATES, Comment, CommentState
 from .digests import UNFINISHED_STATES, DeliveryState, DigestDelivery, DigestRun
+from .mail import QueuedMail
 from .moderation import CommentReport, SiteSetting
 from .posts import Label, Post, PostStatus, Series, post_labels
 from .subscriptions import Subscription
@@ -26,6 +27,7 @@ __all__ = [
     "Label",
     "Post",
     "PostStatus",
+    "QueuedMail",
     "RemovedFeedItem",
     "Role",
     "Series",

@@ -19,7 +19,7 @@ from blogapp.bulletins.operations import BulletinFields, add_feed, create_bullet
 from blogapp.dates import utcnow
 from blogapp.extensions import db
 from blogapp.images import store_image
-from blogapp.mailcatcher import outbox_folder, save_to_outbox
+from blogapp.mail.catcher import outbox_folder, save_to_outbox
 from blogapp.models import Comment, CommentState, Post, PostStatus, Role, Upload, User
 from blogapp.subscriptions.operations import save_subscription
 from blogapp.text import render_comment_text

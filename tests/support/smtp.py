@@ -1,6 +1,7 @@
 """A real SMTP server (aiosmtpd) that keeps what it receives, for the tests to read."""
 
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -22,12 +23,15 @@ class Mailbox:
 
     ``refuse`` makes it answer RCPT TO for an address with 550 (permanent);
     ``defer(address, times)`` answers 451 (temporary) for its next ``times`` attempts.
+    ``before_reading`` runs before the messages are read: the ``mailbox`` fixture has it
+    send the app's queued mail, as the background sender would have by then.
     """
 
-    received: list[Received] = field(default_factory=list)
+    arrived: list[Received] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
     deferrals: dict[str, int] = field(default_factory=dict)
     port: int = 0
+    before_reading: Callable[[], object] | None = None
 
     async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
                           address: str, rcpt_options: list[str]) -> str:  # fmt: skip
@@ -44,8 +48,15 @@ class Mailbox:
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         message = message_from_bytes(envelope.original_content, policy=policy.default)
-        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
+        self.arrived.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
         return "250 Message accepted for delivery"
+
+    @property
+    def received(self) -> list[Received]:
+        """Everything accepted so far, once what is queued has been sent."""
+        if self.before_reading is not None:
+            self.before_reading()
+        return self.arrived
 
     @property
     def messages(self) -> list[EmailMessage]:
@@ -55,6 +66,7 @@ class Mailbox:
         return [item.message for item in self.received if address in item.recipients]
 
     def clear(self) -> None:
+        """Forget what was sent so far, queued mail included, and the refusals."""
         self.received.clear()
         self.refuse.clear()
         self.deferrals.clear()
@@ -66,7 +78,16 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+class Handler:
+    """What aiosmtpd calls: only the hooks, so that reading a Mailbox stays the tests' own
+    business (aiosmtpd reads every attribute of its handler on each connection)."""
+
+    def __init__(self, mailbox: Mailbox) -> None:
+        self.handle_RCPT = mailbox.handle_RCPT
+        self.handle_DATA = mailbox.handle_DATA
+
+
 def start_smtp_server(mailbox: Mailbox, port: int | None = None) -> Controller:
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port or free_port())
+    controller = Controller(Handler(mailbox), hostname="127.0.0.1", port=port or free_port())
     controller.start()
     return controller

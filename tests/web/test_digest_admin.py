@@ -8,7 +8,7 @@ from support.digests import FRIDAY_EVENING, SATURDAY, at
 
 from blogapp.dates import utcnow
 from blogapp.digest.runs import run_digest
-from blogapp.mailcatcher import save_to_outbox
+from blogapp.mail.catcher import save_to_outbox
 from blogapp.models import DigestRun, Role
 from blogapp.subscriptions.operations import save_subscription
 
@@ -79,7 +79,7 @@ def test_send_it_to_me_now_sends_only_to_the_editor_and_records_no_run(
         "/admin/digest/send-to-me", page="/admin/digest", follow_redirects=True
     )
 
-    assert "Sent the next digest to editor@example.org." in response.text
+    assert "The next digest is on its way to editor@example.org." in response.text
     assert [item.recipients for item in mailbox.received] == [["editor@example.org"]]
     assert "Caseloads at breaking point" in mailbox.messages[0].get_body(("plain",)).get_content()
     assert DigestRun.query.count() == 1, "only the run from before"

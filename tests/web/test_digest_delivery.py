@@ -9,9 +9,8 @@ from support.smtp import Mailbox, free_port, start_smtp_server
 
 from blogapp.auth.operations import user_by_email
 from blogapp.digest.runs import run_digest
-from blogapp.digest.smtp import deliver_over_smtp
 from blogapp.extensions import db
-from blogapp.mailcatcher import use_mail_server
+from blogapp.mail.transport import deliver_over_smtp
 from blogapp.models import DeliveryState
 from blogapp.subscriptions.operations import stop_subscription
 
@@ -101,7 +100,7 @@ def test_smtp_refusing_connections_then_coming_back_delivers_everything_once(
     app, seven_subscribers
 ):
     port = free_port()
-    use_mail_server(app, "127.0.0.1", port)
+    app.config["MAIL_PORT"] = port
 
     run_digest(clock=at(SATURDAY))
 

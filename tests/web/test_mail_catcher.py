@@ -4,15 +4,15 @@ import socket
 
 import click
 import pytest
-from flask_mail import Message
 from support.digests import wait_for
 from support.smtp import free_port
 
-from blogapp.extensions import mail
-from blogapp.mailcatcher import outbox_names, read_outbox_message
+from blogapp.extensions import db
+from blogapp.mail.catcher import outbox_names, read_outbox_message
+from blogapp.mail.queue import add_to_queue
+from blogapp.mail.transport import OutgoingMessage
 from blogapp.models import DigestRun
-from blogapp.scheduler import SHUTDOWN_KEY
-from blogapp.serve import background_work
+from blogapp.scheduler import SHUTDOWN_KEY, background_services
 
 
 @pytest.fixture
@@ -20,19 +20,24 @@ def no_mail_server(app, tmp_path):
     app.config.update(
         MAIL_SERVER=None, MAIL_CATCHER_PORT=free_port(), MAIL_OUTBOX_FOLDER=str(tmp_path / "outbox")
     )
-    mail.init_app(app)
     return tmp_path / "outbox"
 
 
+def queue_hello(body: str) -> None:
+    data = f"Subject: Hello\r\nTo: reader@example.org\r\n\r\n{body}\r\n".encode()
+    add_to_queue("test", OutgoingMessage("blog@example.org", "reader@example.org", data), "<1@x>")
+    db.session.commit()
+
+
 def test_without_a_mail_server_mail_lands_in_the_outbox_and_the_scheduler_runs(app, no_mail_server):
-    with background_work(app):
-        assert app.config["MAIL_PORT"] == app.config["MAIL_CATCHER_PORT"]
-        mail.send(Message("Hello", recipients=["reader@example.org"], body="Caught."))
+    queue_hello("Caught.")
+    with background_services(app):
         assert wait_for(lambda: outbox_names(no_mail_server)), "nothing was saved"
         assert wait_for(lambda: DigestRun.query.count() == 1), "the digest job did not run"
         assert not app.extensions[SHUTDOWN_KEY].is_set()
 
     assert app.extensions[SHUTDOWN_KEY].is_set(), "the scheduler was stopped"
+    assert app.config["MAIL_SERVER"] is None, "the settings are left as they were"
     (name,) = outbox_names(no_mail_server)
     saved = read_outbox_message(no_mail_server, name)
     assert saved["Subject"] == "Hello"
@@ -42,8 +47,9 @@ def test_without_a_mail_server_mail_lands_in_the_outbox_and_the_scheduler_runs(a
 
 def test_a_configured_mail_server_is_used_and_no_catcher_starts(app, mailbox, tmp_path):
     app.config["MAIL_OUTBOX_FOLDER"] = str(tmp_path / "outbox")
-    with background_work(app):
-        mail.send(Message("Hello", recipients=["reader@example.org"], body="Sent."))
+    queue_hello("Sent.")
+    with background_services(app):
+        assert wait_for(lambda: mailbox.arrived), "the queue's sender did not send it"
     assert len(mailbox.to("reader@example.org")) == 1
     assert outbox_names(tmp_path / "outbox") == []
 
@@ -53,4 +59,4 @@ def test_a_busy_catcher_port_is_a_clear_error(app, no_mail_server):
         taken.bind(("127.0.0.1", app.config["MAIL_CATCHER_PORT"]))
         taken.listen()
         with pytest.raises(click.ClickException, match="set MAIL_CATCHER_PORT to a free port"):
-            background_work(app).__enter__()
+            background_services(app).__enter__()

@@ -51,7 +51,8 @@ def refusals_problems(cast: Cast, rule: Rule, case: Case, mailbox) -> list[str]:
         for role in refused_roles
         for method in methods_of(rule)
     ]
-    before, mail_before = database_snapshot(), len(mailbox.messages)
+    mail_before = len(mailbox.messages)  # sends what earlier requests queued
+    before = database_snapshot()
     problems = []
     for role, method, data in requests:
         response = send(cast, role, rule, method, target, data)

@@ -29,7 +29,7 @@ from support.security import (
 
 from blogapp.auth.tokens import confirmation_token, email_change_token, reset_token
 from blogapp.extensions import db
-from blogapp.mailcatcher import outbox_folder, save_to_outbox
+from blogapp.mail.catcher import outbox_folder, save_to_outbox
 from blogapp.models import Bulletin, BulletinFeed, Comment, Post
 from blogapp.subscriptions.tokens import unsubscribe_token
 

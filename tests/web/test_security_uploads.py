@@ -12,7 +12,7 @@ from support.importing import database_snapshot
 from support.security import ADMIN, Cast, png_bytes
 
 from blogapp.extensions import db
-from blogapp.mailcatcher import outbox_folder, save_to_outbox
+from blogapp.mail.catcher import outbox_folder, save_to_outbox
 from blogapp.models import Upload
 
 SCRIPT = b"<script>alert(document.cookie)</script>"

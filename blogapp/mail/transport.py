@@ -1,10 +1,8 @@
-"""SMTP for digests: one connection per batch, opened with Flask-Mail's settings.
+"""SMTP: the only connections to a mail server the blog opens, each with a timeout.
 
-Flask-Mail's own ``Connection`` opens ``smtplib.SMTP`` without a timeout (a stalled
-server would hold a sender, and its claims, for ever), serialises each message again at
-send time (we serialise ahead, in the builder thread) and raises from ``__exit__`` when
-the server has gone. So batches use ``smtplib`` directly, configured from the same
-``MAIL_*`` settings Flask-Mail reads; ``smtplib``'s exceptions carry the SMTP reply
+A sender opens one connection per batch with the ``MAIL_*`` settings (or to the local
+mail catcher while it runs) and MAIL_TIMEOUT on every exchange, so a stalled server never
+holds a sender, or its claims, for ever. ``smtplib``'s exceptions carry the SMTP reply
 codes that tell a temporary refusal (4xx) from a permanent one (5xx).
 """
 
@@ -15,12 +13,57 @@ from typing import Protocol
 
 from flask import current_app
 
-from .build import OutgoingMessage
+#: Where ``app.extensions`` keeps the (host, port) of the local mail catcher while it runs;
+#: mail then goes there whatever the MAIL_* settings say.
+LOCAL_SERVER_KEY = "blogapp.mail_catcher"
 
 #: A reply code that means the server is closing the connection.
 SERVICE_CLOSING = 421
 #: What a failed send can raise: SMTP replies, network errors, an address SMTP cannot carry.
 SEND_ERRORS = (smtplib.SMTPException, OSError, UnicodeError)
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """A message ready for SMTP: envelope addresses and the bytes to send."""
+
+    envelope_from: str
+    recipient: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where and how to connect: the MAIL_* settings, or the local catcher while it runs."""
+
+    server: str | None
+    port: int
+    use_tls: bool = False
+    use_ssl: bool = False
+    username: str | None = None
+    password: str | None = None
+    timeout: float = 10
+    suppress: bool = False
+
+
+def smtp_settings() -> SmtpSettings:
+    """The settings of the current app, read each time a connection is opened."""
+    config = current_app.config
+    suppress = config.get("MAIL_SUPPRESS_SEND", current_app.testing)
+    local = current_app.extensions.get(LOCAL_SERVER_KEY)
+    if local is not None:
+        host, port = local
+        return SmtpSettings(host, port, timeout=config["MAIL_TIMEOUT"], suppress=suppress)
+    return SmtpSettings(
+        server=config.get("MAIL_SERVER"),
+        port=config.get("MAIL_PORT", 25),
+        use_tls=config.get("MAIL_USE_TLS", False),
+        use_ssl=config.get("MAIL_USE_SSL", False),
+        username=config.get("MAIL_USERNAME"),
+        password=config.get("MAIL_PASSWORD"),
+        timeout=config["MAIL_TIMEOUT"],
+        suppress=suppress,
+    )
 
 
 class MailConnection(Protocol):
@@ -45,15 +88,14 @@ class SuppressedConnection:
 
 
 def open_connection() -> MailConnection:
-    """A logged-in connection to MAIL_SERVER, with DIGEST_SMTP_TIMEOUT on every exchange."""
-    settings = current_app.extensions["mail"]
+    """A logged-in connection to the mail server, with MAIL_TIMEOUT on every exchange."""
+    settings = smtp_settings()
     if settings.suppress:
         return SuppressedConnection()
     if not settings.server:
         raise ConnectionRefusedError("MAIL_SERVER is not set, so there is no mail server to use")
-    timeout = current_app.config["DIGEST_SMTP_TIMEOUT"]
     kind = smtplib.SMTP_SSL if settings.use_ssl else smtplib.SMTP
-    connection = kind(settings.server, settings.port, timeout=timeout)
+    connection = kind(settings.server, settings.port, timeout=settings.timeout)
     try:
         if settings.use_tls:
             connection.starttls()

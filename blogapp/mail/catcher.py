@@ -2,8 +2,9 @@
 
 Without MAIL_SERVER, ``make run`` (and the mail-sending commands) start an aiosmtpd
 server on 127.0.0.1 that saves each message as an .eml file in MAIL_OUTBOX_FOLDER
-(``instance/outbox/``); editors read them at /admin/outbox. With MAIL_SERVER set,
-mail goes there instead and no catcher starts.
+(``instance/outbox/``); editors read them at /admin/outbox. While it runs, the app's
+SMTP connections go to it (``transport`` asks; no setting is changed). With MAIL_SERVER
+set, mail goes there instead and no catcher starts.
 """
 
 import re
@@ -23,10 +24,9 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from flask import Flask, current_app
 
-from .dates import utcnow
-from .extensions import mail
+from ..dates import utcnow
+from .transport import LOCAL_SERVER_KEY
 
-CATCHER_KEY = "blogapp.mail_catcher"
 #: The names the catcher gives files; anything else is not served from the outbox.
 OUTBOX_FILE = re.compile(r"^\d{8}T\d{12}-[0-9a-f]{8}\.eml$")
 
@@ -37,7 +37,7 @@ def outbox_folder() -> Path:
 
 def catcher_is_running() -> bool:
     """Whether this process catches the blog's mail (rather than sending it out)."""
-    return CATCHER_KEY in current_app.extensions
+    return LOCAL_SERVER_KEY in current_app.extensions
 
 
 def save_to_outbox(folder: Path, content: bytes) -> Path:
@@ -87,14 +87,6 @@ def start_mail_catcher(folder: Path, port: int) -> Controller:
     return controller
 
 
-def use_mail_server(app: Flask, host: str, port: int) -> None:
-    """Point the app's mail settings (and Flask-Mail) at a plain SMTP server."""
-    app.config.update(
-        MAIL_SERVER=host, MAIL_PORT=port, MAIL_USE_TLS=False, MAIL_USE_SSL=False, MAIL_USERNAME=None
-    )
-    mail.init_app(app)
-
-
 @contextmanager
 def local_mail_unless_configured(app: Flask, port: int | None = None) -> Iterator[Path | None]:
     """Catch mail in the outbox while the block runs, unless MAIL_SERVER is set.
@@ -107,13 +99,12 @@ def local_mail_unless_configured(app: Flask, port: int | None = None) -> Iterato
         return
     folder = Path(app.config["MAIL_OUTBOX_FOLDER"])
     controller = start_mail_catcher(folder, port or free_port())
-    use_mail_server(app, "127.0.0.1", controller.port)
-    app.extensions[CATCHER_KEY] = controller
+    app.extensions[LOCAL_SERVER_KEY] = ("127.0.0.1", controller.port)
     try:
         yield folder
     finally:
         controller.stop()
-        del app.extensions[CATCHER_KEY]
+        del app.extensions[LOCAL_SERVER_KEY]
 
 
 # Reading the outbox ----------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Digest emails as SMTP bytes: multipart/alternative, CRLF line ends, headers intact.
+"""Emails as SMTP bytes: multipart/alternative, CRLF line ends, headers intact.
 
 Flask-Mail's own serialisation wraps the alternative in a multipart/mixed and, folding
 at 78 characters, turns a List-Unsubscribe header with a long URL into an RFC 2047

@@ -1,0 +1,49 @@
+"""The mail queue: every message a page causes, written before anything is sent."""
+
+from datetime import datetime
+
+from sqlalchemy import Index, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..dates import utcnow
+from ..extensions import db
+from .digests import DeliveryState
+from .types import UTCDateTime, text_enum
+
+
+class QueuedMail(db.Model):
+    """One message, composed when it was asked for and sent by the background sender.
+
+    The bytes (Message-ID included) are fixed when it is queued, so every attempt sends
+    the same message; they are dropped once it is sent or has failed for good, and the
+    row stays a while longer to count against MAIL_PER_ADDRESS_PER_DAY.
+    """
+
+    __tablename__ = "mail_queue"
+    __table_args__ = (
+        Index("ix_mail_queue_state_next_attempt", "state", "next_attempt_at"),
+        Index("ix_mail_queue_recipient_queued", "recipient", "queued_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: What the message is (its template's name: ``reset_password``, ``comment_reply``…).
+    kind: Mapped[str] = mapped_column(String(40))
+    recipient: Mapped[str] = mapped_column(String(320))
+    envelope_from: Mapped[str] = mapped_column(String(320))
+    message_id: Mapped[str] = mapped_column(String(255))
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    state: Mapped[DeliveryState] = mapped_column(
+        text_enum(DeliveryState), default=DeliveryState.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Not before this time (a temporary SMTP error backs off); None means now.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The sender holding this message, and until when its claim lasts.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<QueuedMail {self.id} {self.kind} to {self.recipient} {self.state}>"
