@@ -8,7 +8,7 @@ from support.digests import FRIDAY_EVENING, SATURDAY, at
 from support.mail import LINK, html_of, text_of
 
 from blogapp.digest.runs import run_digest
-from blogapp.mailcatcher import save_to_outbox
+from blogapp.mail.catcher import save_to_outbox
 from blogapp.models import Role
 
 SIGNED_PATH = re.compile(r"/(?:auth/reset|auth/confirm|account/email/confirm|unsubscribe)/[\w.-]+")
