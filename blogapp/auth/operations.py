@@ -132,6 +132,13 @@ def account_for_reset(token: str) -> User:
     return user
 
 
+def end_all_sessions(user: User) -> None:
+    """Log the account out on every computer: each worker checks the login cookie against
+    the account's session token, so changing it refuses every cookie issued before."""
+    user.end_sessions()
+    db.session.commit()
+
+
 def reset_password(token: str, new_password: str) -> User:
     """Set a new password from a reset link; every session of the account ends."""
     user = account_for_reset(token)

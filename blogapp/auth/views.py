@@ -67,6 +67,7 @@ def login() -> str | Response | tuple[str, int]:
 @bp.post("/logout")
 def logout() -> Response:
     if current_user.is_authenticated:
+        operations.end_all_sessions(current_user)
         logout_user()
         flash("You have logged out.", "info")
     return redirect(url_for("blog.home"))
