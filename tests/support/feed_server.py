@@ -1,5 +1,6 @@
 """A local HTTP server serving feeds the test writes, honouring conditional GET."""
 
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -104,10 +105,14 @@ class QuietServer(ThreadingHTTPServer):
 
 
 @contextmanager
-def feed_server() -> Iterator[FeedServer]:
+def feed_server(tls: ssl.SSLContext | None = None) -> Iterator[FeedServer]:
+    """A server on 127.0.0.1; over https with ``tls`` (a server-side context)."""
     server = FeedServer()
     httpd = QuietServer(("127.0.0.1", 0), handler_for(server))
-    server.address = f"http://127.0.0.1:{httpd.server_address[1]}"
+    if tls is not None:
+        httpd.socket = tls.wrap_socket(httpd.socket, server_side=True)
+    scheme = "https" if tls is not None else "http"
+    server.address = f"{scheme}://127.0.0.1:{httpd.server_address[1]}"
     thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
