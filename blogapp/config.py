@@ -40,6 +40,7 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "BULLETIN_FETCH_TIMEOUT": float,
     "BULLETIN_POLL_MINUTES": int,
     "BULLETIN_FEEDS_ALLOW_PRIVATE": bool,
+    "REMOTE_IMAGE_MAX_BYTES": int,
     "IMPORT_MAX_BYTES": int,
     "DIGEST_BATCH_SIZE": int,
     "MAIL_CATCHER_PORT": int,
@@ -87,6 +88,8 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         #: otherwise fetch whatever internal address an editor typed).
         "BULLETIN_FEEDS_ALLOW_PRIVATE": False,
         "BULLETIN_FEED_MAX_BYTES": 5_000_000,
+        #: The largest image copied from another site into a bulletin or post.
+        "REMOTE_IMAGE_MAX_BYTES": 5_000_000,
         #: Messages sent over one SMTP connection before the next is opened.
         "DIGEST_BATCH_SIZE": 100,
         #: Attempts at one message before a temporary SMTP error counts as a failure.

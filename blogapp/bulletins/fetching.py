@@ -44,9 +44,11 @@ class ConditionalRequest:
     url: str
     etag: str | None = None
     last_modified: str | None = None
+    #: What may come back: a feed, unless the fetcher is asked for something else (an image).
+    accept: str = ACCEPT
 
     def headers(self, user_agent: str) -> dict[str, str]:
-        headers = {"User-Agent": user_agent, "Accept": ACCEPT}
+        headers = {"User-Agent": user_agent, "Accept": self.accept}
         if self.etag:
             headers["If-None-Match"] = self.etag
         if self.last_modified:

@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..dates import utcnow
 from ..extensions import db
 from ..models import Bulletin, BulletinFeed, RemovedFeedItem
+from ..remote_images import ImageCopier, localise_images, remote_image_limits
 from ..text import html_to_text, render_comment_text, render_post_html, slugify
 from .fetching import ConditionalRequest, FeedDocument, FeedError, FetchLimits, fetch_feed
 from .operations import TITLE_LENGTH, is_web_address, one_line
@@ -181,14 +182,15 @@ def entry_published_at(entry: feedparser.FeedParserDict, now: datetime) -> datet
 def bulletin_values(
     feed: BulletinFeed, guid: str, entry: feedparser.FeedParserDict, now: datetime
 ) -> dict:
-    """The row a feed item becomes: its body sanitised like a post's."""
+    """The row a feed item becomes: its body sanitised like a post's, its images copied here
+    (a feed's own images would tell their server who reads the bulletin)."""
     title = entry_title(entry)
     body = render_post_html(entry_body(entry))
     return {
         "source": feed.name,
         "title": title,
         "slug": slugify(title),
-        "body_html": body.html,
+        "body_html": localise_images(body.html, ImageCopier(remote_image_limits())),
         "excerpt": body.excerpt,
         "search_text": body.text,
         "original_url": entry_link(entry),

@@ -1,0 +1,125 @@
+"""Images other sites host, copied here: no page makes a reader's browser ask another server
+for anything (the Content-Security-Policy allows images from this site only).
+
+A remote image is fetched through the feed fetcher (public addresses only, bounded in time
+and size), checked by its bytes like an upload, and kept under UPLOAD_FOLDER by its digest,
+so the same picture is stored once. One that cannot be copied is replaced by its alt text.
+"""
+
+import html
+import logging
+import re
+from contextlib import suppress
+from hashlib import sha256
+from urllib.parse import urlsplit
+
+from flask import current_app
+from markupsafe import escape
+
+from .bulletins.fetching import ConditionalRequest, FeedError, FetchLimits, fetch_feed
+from .images import ImageRefused, identify_image, upload_folder, write_new_file
+from .media import UPLOADS_PATH
+
+log = logging.getLogger(__name__)
+
+#: An <img> tag as the sanitiser writes it: attribute values always in double quotes.
+IMG_TAG = re.compile(r'<img\b(?:\s+[\w:-]+(?:="[^"]*")?)*\s*/?>')
+ATTRIBUTE = re.compile(r'([\w:-]+)(?:="([^"]*)")?')
+#: What stored HTML with a remote image contains (the sanitiser's spelling).
+REMOTE_SRC_MARKERS = ('src="http:', 'src="https:', 'src="//')
+IMAGE_ACCEPT = "image/png, image/jpeg, image/gif, image/webp, image/*;q=0.8"
+#: Folder under UPLOAD_FOLDER for copied images.
+REMOTE_FOLDER = "remote"
+#: More remote images than this in one body are not fetched (replaced by their alt text).
+MAX_IMAGES_PER_BODY = 30
+
+
+def remote_image_limits() -> FetchLimits:
+    config = current_app.config
+    return FetchLimits(
+        user_agent=f"{config['BLOG_TITLE']} image fetcher (+{config['SITE_URL']})",
+        timeout=float(config["BULLETIN_FETCH_TIMEOUT"]),
+        max_bytes=int(config["REMOTE_IMAGE_MAX_BYTES"]),
+        allow_private=bool(config["BULLETIN_FEEDS_ALLOW_PRIVATE"]),
+    )
+
+
+def remote_address(src: str) -> str | None:
+    """The web address an escaped ``src`` value points at on another site; None for a path
+    on this one."""
+    address = html.unescape(src).strip()
+    if address.startswith("//"):
+        address = "https:" + address
+    parts = urlsplit(address)
+    if parts.scheme.lower() in ("http", "https") and parts.hostname:
+        return address
+    return None
+
+
+def keep_image(data: bytes, extension: str) -> str:
+    """Store checked image bytes once, by their digest; the path readers fetch them at."""
+    digest = sha256(data).hexdigest()
+    relative = f"{REMOTE_FOLDER}/{digest[:2]}/{digest}.{extension}"
+    if not (upload_folder() / relative).exists():
+        with suppress(FileExistsError):  # another process stored the same picture just now
+            write_new_file(relative, data)
+    return f"{UPLOADS_PATH}/{relative}"
+
+
+class ImageCopier:
+    """Copies remote images here; each address is fetched at most once per copier."""
+
+    def __init__(self, limits: FetchLimits) -> None:
+        self.limits = limits
+        #: Remote address -> local path, or None when it could not be copied.
+        self.copied: dict[str, str | None] = {}
+
+    def local_path(self, address: str) -> str | None:
+        if address not in self.copied:
+            self.copied[address] = self.fetch_and_keep(address)
+        return self.copied[address]
+
+    def fetch_and_keep(self, address: str) -> str | None:
+        request = ConditionalRequest(address, accept=IMAGE_ACCEPT)
+        try:
+            document = fetch_feed(request, self.limits)
+            if document is None:
+                return None
+            kind = identify_image(document.body, "image")
+        except (FeedError, ImageRefused) as error:
+            log.info("The image %s was not copied: %s", address[:200], error)
+            return None
+        return keep_image(document.body, kind.extension)
+
+    def successes(self) -> dict[str, str]:
+        return {address: path for address, path in self.copied.items() if path}
+
+
+def alt_text(attributes: dict[str, str]) -> str:
+    """What an image said in words, as text (nothing when it said nothing)."""
+    return str(escape(html.unescape(attributes.get("alt", "")).strip()))
+
+
+def localise_images(fragment: str, copier: ImageCopier) -> str:
+    """Sanitised HTML with each remote image served from here, or replaced by its alt text."""
+    fetched: set[str] = set()
+
+    def replace(match: re.Match[str]) -> str:
+        tag = match.group()
+        attributes = dict(ATTRIBUTE.findall(tag[len("<img") :]))
+        address = remote_address(attributes.get("src", ""))
+        if address is None:
+            return tag
+        if address not in fetched and len(fetched) >= MAX_IMAGES_PER_BODY:
+            return alt_text(attributes)
+        fetched.add(address)
+        local = copier.local_path(address)
+        if local is None:
+            return alt_text(attributes)
+        return tag.replace(f'src="{attributes["src"]}"', f'src="{escape(local)}"', 1)
+
+    return IMG_TAG.sub(replace, fragment)
+
+
+def has_remote_images(fragment: str | None) -> bool:
+    return bool(fragment) and any(marker in fragment for marker in REMOTE_SRC_MARKERS)
