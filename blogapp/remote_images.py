@@ -4,6 +4,10 @@ for anything (the Content-Security-Policy allows images from this site only).
 A remote image is fetched through the feed fetcher (public addresses only, bounded in time
 and size), checked by its bytes like an upload, and kept under UPLOAD_FOLDER by its digest,
 so the same picture is stored once. One that cannot be copied is replaced by its alt text.
+
+Feed items are copied as they are stored. Posts and bulletins that editors write or import
+with remote images are copied afterwards, by ``copy_remote_images()`` (a scheduled job and
+``flask copy-remote-images``), so no page save or import waits on other servers.
 """
 
 import html
@@ -15,10 +19,13 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from markupsafe import escape
+from sqlalchemy import or_, select
 
 from .bulletins.fetching import ConditionalRequest, FeedError, FetchLimits, fetch_feed
+from .extensions import db
 from .images import ImageRefused, identify_image, upload_folder, write_new_file
 from .media import UPLOADS_PATH
+from .models import Bulletin, Post
 
 log = logging.getLogger(__name__)
 
@@ -123,3 +130,60 @@ def localise_images(fragment: str, copier: ImageCopier) -> str:
 
 def has_remote_images(fragment: str | None) -> bool:
     return bool(fragment) and any(marker in fragment for marker in REMOTE_SRC_MARKERS)
+
+
+#: The stored HTML that may show images, by model.
+HTML_COLUMNS = {Post: ("body_html", "summary_html"), Bulletin: ("body_html",)}
+
+
+def ids_with_remote_images(model: type[Post] | type[Bulletin]) -> list[int]:
+    conditions = [
+        getattr(model, column).contains(marker, autoescape=True)
+        for column in HTML_COLUMNS[model]
+        for marker in REMOTE_SRC_MARKERS
+    ]
+    return list(db.session.scalars(select(model.id).where(or_(*conditions)).order_by(model.id)))
+
+
+def with_local_addresses(source: str, copied: dict[str, str]) -> str:
+    """A post's source with each copied image's address (as typed, or HTML-escaped) replaced
+    by its local path, so saving the post again does not fetch it again."""
+    for address, path in copied.items():
+        source = source.replace(address, path).replace(str(escape(address)), path)
+    return source
+
+
+def copy_images_of(model: type[Post] | type[Bulletin], row_id: int, copier: ImageCopier) -> bool:
+    """Copy one row's remote images; False when it changed while they were being fetched."""
+    columns = HTML_COLUMNS[model]
+    row = db.session.get(model, row_id)
+    if row is None:
+        return False
+    before = {column: getattr(row, column) for column in columns}
+    db.session.commit()  # hold no transaction open while waiting on other servers
+    after = {
+        column: localise_images(text, copier) if text else text for column, text in before.items()
+    }
+    row = db.session.get(model, row_id)
+    if row is None or any(getattr(row, column) != before[column] for column in columns):
+        return False  # the next pass copies what it holds now
+    for column, text in after.items():
+        setattr(row, column, text)
+    if isinstance(row, Post):
+        row.body_source = with_local_addresses(row.body_source, copier.successes())
+    db.session.commit()
+    return True
+
+
+def copy_remote_images() -> int:
+    """Copy the remote images of every post and bulletin that has any; how many changed.
+
+    An image that cannot be copied becomes its alt text in the page; a post's source keeps
+    its address, so saving the post again tries once more.
+    """
+    copier = ImageCopier(remote_image_limits())
+    changed = 0
+    for model in HTML_COLUMNS:
+        for row_id in ids_with_remote_images(model):
+            changed += copy_images_of(model, row_id, copier)
+    return changed

@@ -22,6 +22,7 @@ from .bulletins.ingest import poll_all_feeds
 from .dates import blog_zone, utcnow
 from .digest.runs import DigestReport, run_digest
 from .digest.schedule import digest_trigger
+from .remote_images import copy_remote_images
 
 log = logging.getLogger(__name__)
 
@@ -67,12 +68,30 @@ def scheduled_feed_poll() -> None:
         log.info(result.summary)
 
 
+def every_ten_minutes() -> IntervalTrigger:
+    return IntervalTrigger(minutes=10)
+
+
+def scheduled_image_copy() -> None:
+    """Copy here the remote images that posts and bulletins were saved or imported with."""
+    changed = copy_remote_images()
+    if changed:
+        log.info("Copied the remote images of %d posts and bulletins.", changed)
+
+
 def scheduled_jobs() -> list[Job]:
     """Everything the scheduler runs; another feature's job is one more line here."""
     return [
         Job("digest", "Daily email digest", scheduled_digest, digest_trigger, run_at_start=True),
         Job("digest-retries", "Digest retries after mail errors", scheduled_digest, every_minute),
         Job("bulletin-feeds", "Poll union feeds", scheduled_feed_poll, feed_polling_interval),
+        Job(
+            "remote-images",
+            "Copy remote images of posts and bulletins",
+            scheduled_image_copy,
+            every_ten_minutes,
+            run_at_start=True,
+        ),
     ]
 
 
