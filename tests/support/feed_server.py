@@ -1,12 +1,14 @@
 """A local HTTP server serving feeds the test writes, honouring conditional GET."""
 
 import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 
 @dataclass
@@ -122,3 +124,21 @@ def feed_server(tls: ssl.SSLContext | None = None) -> Iterator[FeedServer]:
         httpd.shutdown()
         thread.join(timeout=10)
         httpd.server_close()
+
+
+def self_signed_certificate(name: str, folder: Path) -> tuple[Path, Path]:
+    """A certificate for the host ``name`` and its key, made by openssl."""
+    certificate, key = folder / f"{name}.pem", folder / f"{name}.key"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-keyout", str(key), "-out", str(certificate), "-subj", f"/CN={name}",
+         "-addext", f"subjectAltName=DNS:{name},IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return certificate, key
+
+
+def tls_context(certificate: Path, key: Path) -> ssl.SSLContext:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(certificate, key)
+    return context

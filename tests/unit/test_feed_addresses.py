@@ -3,13 +3,10 @@ answer that changes between the check and the connection (DNS rebinding) cannot 
 into the local network; the name stays in the Host header and the TLS check."""
 
 import socket
-import ssl
-import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from support.feed_server import FeedServer, feed_server
+from support.feed_server import FeedServer, feed_server, self_signed_certificate, tls_context
 
 from blogapp.bulletins.fetching import ConditionalRequest, FeedError, FetchLimits, fetch_feed
 
@@ -84,27 +81,13 @@ def test_the_host_header_keeps_the_name(server, monkeypatch):
     assert resolver.lookups == 1
 
 
-def certificate_for(name: str, folder: Path) -> tuple[Path, Path]:
-    """A self-signed certificate for ``name`` and its key, made by openssl."""
-    certificate, key = folder / f"{name}.pem", folder / f"{name}.key"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-keyout", str(key), "-out", str(certificate), "-subj", f"/CN={name}",
-         "-addext", f"subjectAltName=DNS:{name}"],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    return certificate, key
-
-
 @pytest.fixture
 def https_server(tmp_path, monkeypatch) -> Iterator[FeedServer]:
     """A feed server over https with a certificate for FEED_HOST, which the fetcher trusts."""
-    certificate, key = certificate_for(FEED_HOST, tmp_path)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(certificate, key)
+    certificate, key = self_signed_certificate(FEED_HOST, tmp_path)
     monkeypatch.setenv("SSL_CERT_FILE", str(certificate))
     monkeypatch.setattr(socket, "getaddrinfo", Resolver("127.0.0.1"))
-    with feed_server(tls=context) as running:
+    with feed_server(tls=tls_context(certificate, key)) as running:
         yield running
 
 
@@ -115,7 +98,7 @@ def test_tls_is_checked_against_the_name_not_the_address(https_server):
 
 
 def test_a_certificate_for_another_name_is_refused(https_server):
-    url = feed_url(https_server).replace(FEED_HOST, "127.0.0.1")
+    url = feed_url(https_server).replace(FEED_HOST, "localhost")
 
     with pytest.raises(FeedError, match="CERTIFICATE_VERIFY_FAILED"):
         fetch_feed(ConditionalRequest(url), LOCAL_ALLOWED)
