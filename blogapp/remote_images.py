@@ -5,9 +5,11 @@ A remote image is fetched through the feed fetcher (public addresses only, bound
 and size), checked by its bytes like an upload, and kept under UPLOAD_FOLDER by its digest,
 so the same picture is stored once. One that cannot be copied is replaced by its alt text.
 
-Feed items are copied as they are stored. Posts and bulletins that editors write or import
-with remote images are copied afterwards, by ``copy_remote_images()`` (a scheduled job and
-``flask copy-remote-images``), so no page save or import waits on other servers.
+A feed's new items are copied right after the poll stores them (until then, and if that
+fails, the policy keeps browsers from loading their images). Posts and bulletins that
+editors write or import with remote images are copied by ``copy_remote_images()`` (a
+scheduled job and ``flask copy-remote-images``), so no page save or import waits on other
+servers.
 """
 
 import html
@@ -19,7 +21,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from markupsafe import escape
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 
 from .bulletins.fetching import ConditionalRequest, FeedError, FetchLimits, fetch_feed
 from .extensions import db
@@ -136,13 +138,16 @@ def has_remote_images(fragment: str | None) -> bool:
 HTML_COLUMNS = {Post: ("body_html", "summary_html"), Bulletin: ("body_html",)}
 
 
-def ids_with_remote_images(model: type[Post] | type[Bulletin]) -> list[int]:
+def ids_with_remote_images(
+    model: type[Post] | type[Bulletin], *criteria: ColumnElement[bool]
+) -> list[int]:
     conditions = [
         getattr(model, column).contains(marker, autoescape=True)
         for column in HTML_COLUMNS[model]
         for marker in REMOTE_SRC_MARKERS
     ]
-    return list(db.session.scalars(select(model.id).where(or_(*conditions)).order_by(model.id)))
+    statement = select(model.id).where(or_(*conditions), *criteria).order_by(model.id)
+    return list(db.session.scalars(statement))
 
 
 def with_local_addresses(source: str, copied: dict[str, str]) -> str:
@@ -187,3 +192,15 @@ def copy_remote_images() -> int:
         for row_id in ids_with_remote_images(model):
             changed += copy_images_of(model, row_id, copier)
     return changed
+
+
+def copy_images_of_new_bulletins(feed_id: int) -> None:
+    """Copy the images of a feed's bulletins just stored; a failure is logged, never raised
+    (the scheduled pass tries again)."""
+    copier = ImageCopier(remote_image_limits())
+    try:
+        for row_id in ids_with_remote_images(Bulletin, Bulletin.feed_id == feed_id):
+            copy_images_of(Bulletin, row_id, copier)
+    except Exception:
+        db.session.rollback()
+        log.exception("Copying the images of the feed %s's new bulletins failed", feed_id)

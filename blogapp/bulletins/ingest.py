@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..dates import utcnow
 from ..extensions import db
 from ..models import Bulletin, BulletinFeed, RemovedFeedItem
-from ..remote_images import ImageCopier, localise_images, remote_image_limits
+from ..remote_images import copy_images_of_new_bulletins
 from ..text import html_to_text, render_comment_text, render_post_html, slugify
 from .fetching import ConditionalRequest, FeedDocument, FeedError, FetchLimits, fetch_feed
 from .operations import TITLE_LENGTH, is_web_address, one_line
@@ -76,7 +76,11 @@ def poll_all_feeds() -> list[PollResult]:
 
 
 def poll_feed(feed: BulletinFeed) -> PollResult:
-    """Fetch one feed and store its new items; a failure is recorded on the feed, not raised."""
+    """Fetch one feed and store its new items; a failure is recorded on the feed, not raised.
+
+    The new items' images are then copied here (a feed's own images would tell their
+    server who reads each bulletin), after the commit: no lock is held while they download.
+    """
     request = ConditionalRequest(feed.url, feed.etag, feed.last_modified)
     db.session.commit()  # hold no transaction open while waiting on the network
     try:
@@ -89,6 +93,8 @@ def poll_feed(feed: BulletinFeed) -> PollResult:
         db.session.rollback()
         current_app.logger.exception("polling the feed %s failed", request.url)
         result = record_failure(feed, f"Unexpected error while reading the feed: {error!r}")
+    if result.new_items:
+        copy_images_of_new_bulletins(feed.id)
     return result
 
 
@@ -182,15 +188,14 @@ def entry_published_at(entry: feedparser.FeedParserDict, now: datetime) -> datet
 def bulletin_values(
     feed: BulletinFeed, guid: str, entry: feedparser.FeedParserDict, now: datetime
 ) -> dict:
-    """The row a feed item becomes: its body sanitised like a post's, its images copied here
-    (a feed's own images would tell their server who reads the bulletin)."""
+    """The row a feed item becomes: its body sanitised like a post's."""
     title = entry_title(entry)
     body = render_post_html(entry_body(entry))
     return {
         "source": feed.name,
         "title": title,
         "slug": slugify(title),
-        "body_html": localise_images(body.html, ImageCopier(remote_image_limits())),
+        "body_html": body.html,
         "excerpt": body.excerpt,
         "search_text": body.text,
         "original_url": entry_link(entry),

@@ -3,19 +3,21 @@ is never loaded by readers, and the policy lets browsers load images from this s
 
 import io
 import re
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import select, update
 from support.feed_server import FeedServer, feed_server
 from support.feeds import rss, rss_item
 
 from blogapp.bulletins.ingest import poll_all_feeds
 from blogapp.bulletins.operations import add_feed
 from blogapp.extensions import db
-from blogapp.models import Bulletin
+from blogapp.models import Bulletin, BulletinFeed
 
 COPIED_SRC = re.compile(r'<img [^>]*src="(/uploads/remote/[0-9a-f]{2}/[0-9a-f]{64}\.(?:png|gif))"')
 
@@ -119,3 +121,40 @@ def test_images_are_allowed_from_this_site_only(client):
     assert "img-src 'self';" in policy
     assert "https:" not in policy
     assert "data:" not in policy
+
+
+def wait_until(condition, seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def test_no_lock_is_held_while_a_feeds_images_download(app, server):
+    slow = server.serve("/slow.png", image_bytes(), content_type="image/png", delay=1)
+    feed = rss(rss_item("Pay", guid="1", description=f'<img src="{slow}" alt="Slow">'))
+    feed_id = add_feed("Napo", server.serve("/napo.rss", feed)).id
+
+    def poll_in_the_background() -> None:
+        with app.app_context():
+            poll_all_feeds()
+
+    poller = threading.Thread(target=poll_in_the_background)
+    poller.start()
+    try:
+        assert wait_until(lambda: server.requests_to("/slow.png")), "the image was not fetched"
+        with db.engine.connect() as other:
+            if other.dialect.name == "sqlite":
+                other.exec_driver_sql("PRAGMA busy_timeout = 300")
+            else:
+                other.exec_driver_sql("SET lock_timeout = '300ms'")
+            renamed = update(BulletinFeed).where(BulletinFeed.id == feed_id).values(name="Napo")
+            other.execute(renamed)
+            other.commit()
+    finally:
+        poller.join()
+
+    db.session.expire_all()
+    assert COPIED_SRC.search(db.session.scalars(select(Bulletin)).one().body_html)
