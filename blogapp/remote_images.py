@@ -130,10 +130,6 @@ def localise_images(fragment: str, copier: ImageCopier) -> str:
     return IMG_TAG.sub(replace, fragment)
 
 
-def has_remote_images(fragment: str | None) -> bool:
-    return bool(fragment) and any(marker in fragment for marker in REMOTE_SRC_MARKERS)
-
-
 #: The stored HTML that may show images, by model.
 HTML_COLUMNS = {Post: ("body_html", "summary_html"), Bulletin: ("body_html",)}
 
