@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from markupsafe import escape
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, or_, select, update
 
 from .bulletins.fetching import ConditionalRequest, FeedError, FetchLimits, fetch_feed
 from .extensions import db
@@ -161,19 +161,26 @@ def copy_images_of(model: type[Post] | type[Bulletin], row_id: int, copier: Imag
     if row is None:
         return False
     before = {column: getattr(row, column) for column in columns}
+    source = row.body_source if isinstance(row, Post) else None
     db.session.commit()  # hold no transaction open while waiting on other servers
-    after = {
+    values = {
         column: localise_images(text, copier) if text else text for column, text in before.items()
     }
-    row = db.session.get(model, row_id)
-    if row is None or any(getattr(row, column) != before[column] for column in columns):
-        return False  # the next pass copies what it holds now
-    for column, text in after.items():
-        setattr(row, column, text)
-    if isinstance(row, Post):
-        row.body_source = with_local_addresses(row.body_source, copier.successes())
+    if source is not None:
+        values["body_source"] = with_local_addresses(source, copier.successes())
+    unchanged = [
+        getattr(model, column).is_(None) if text is None else getattr(model, column) == text
+        for column, text in before.items()
+    ]
+    # updated_at stays: the words are as they were, not an update to announce
+    statement = (
+        update(model)
+        .where(model.id == row_id, *unchanged)
+        .values(**values, updated_at=model.updated_at)
+    )
+    copied = db.session.execute(statement).rowcount == 1
     db.session.commit()
-    return True
+    return copied
 
 
 def copy_remote_images() -> int:

@@ -78,10 +78,12 @@ def test_an_imported_posts_remote_images_are_copied_here(app, client, runner, se
     import_blogger_export(export)
     post = db.session.scalars(db.select(Post)).one()
     assert photo in post.body_html  # not fetched during the import
+    updated = post.updated_at
 
     copy_images(runner)
 
     post = fresh(Post, post.id)
+    assert post.updated_at == updated  # as Blogger had it: the words did not change
     page = post_page(client, post)
     assert len(COPIED_SRC.findall(page)) == 1
     assert server.address not in page
