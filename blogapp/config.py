@@ -212,8 +212,9 @@ def estimated_key_bits(key: str) -> float:
     return min(shannon_bits(key), shannon_bits(steps), packed)
 
 
-def secret_key_problem(key: str | None) -> str | None:
-    if not key or key in KNOWN_UNSAFE_KEYS or estimated_key_bits(key) < SECRET_KEY_MIN_BITS:
+def secret_key_problem(key: str | bytes | None) -> str | None:
+    text = key.decode("latin-1") if isinstance(key, bytes) else key or ""
+    if text in KNOWN_UNSAFE_KEYS or estimated_key_bits(text) < SECRET_KEY_MIN_BITS:
         return WEAK_KEY_MESSAGE
     return None
 

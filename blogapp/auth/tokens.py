@@ -77,7 +77,8 @@ def account_fingerprint(user: User) -> str:
     reset does) ends every link sent before. Keyed, so the token shows nothing of either.
     """
     state = f"{user.email or ''}\n{user.password_hash or ''}".encode()
-    key = current_app.config["SECRET_KEY"].encode()
+    key = current_app.config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
     return hmac.new(key, state, hashlib.sha256).hexdigest()[:32]
 
 
