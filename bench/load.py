@@ -145,6 +145,7 @@ def server_environment(database_url: str, instance: Path, port: int, redis_url: 
         "BLOGAPP_INSTANCE_PATH": str(instance),
         "SECRET_KEY": SECRET_KEY,
         "SITE_URL": f"http://127.0.0.1:{port}",
+        "ALLOW_HTTP": "1",  # served on the loopback, without TLS
         "RATELIMIT_STORAGE_URI": redis_url,
         "PAGE_CACHE_ENABLED": "1",
         "COMMENT_CACHE_SECONDS": str(COMMENT_CACHE_SECONDS),

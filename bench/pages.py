@@ -154,6 +154,7 @@ def blog_environment(database_url: str, instance: Path, mode: str) -> dict[str, 
         "BLOGAPP_INSTANCE_PATH": str(instance),
         "SECRET_KEY": "benchmark-secret-key-long-enough-for-checks",
         "SITE_URL": "http://127.0.0.1",
+        "ALLOW_HTTP": "1",  # served on the loopback, without TLS
         "PAGE_CACHE_ENABLED": "1" if pages else "0",
         "FRAGMENT_CACHE_ENABLED": "1" if fragments else "0",
         "RATELIMIT_STORAGE_URI": "memory://",

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import account, admin, auth, blog, bulletins, comments, media, subscriptions
+from . import account, admin, auth, blog, bulletins, comments, media, remote_images, subscriptions
 from .auth.session import configure_login_manager
 from .bulletins import jobs as bulletin_jobs
 from .caching import register_caching
@@ -42,7 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_url_converters(app)
     register_blueprints(app)
-    register_jobs(app, mail_jobs.JOBS, digest_jobs.JOBS, bulletin_jobs.JOBS)
+    register_jobs(app, mail_jobs.JOBS, digest_jobs.JOBS, bulletin_jobs.JOBS, remote_images.JOBS)
     register_caching(app)
     register_error_pages(app)
     register_security_headers(app)

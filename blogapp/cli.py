@@ -19,6 +19,7 @@ from .extensions import db
 from .importers.commands import import_blogger_command
 from .mail.cli import mail_cli
 from .models import Post, Role, User
+from .remote_images import copy_remote_images
 from .scheduler import background_services
 from .serve import serve
 
@@ -78,6 +79,15 @@ def demo_command() -> None:
     click.echo(demo_login_hint(Path(current_app.instance_path) / DEMO_CREDENTIALS_FILE))
 
 
+@click.command("copy-remote-images")
+@with_appcontext
+def copy_remote_images_command() -> None:
+    """Copy the images posts and bulletins show from other sites here (the scheduler does
+    this every few minutes; run it after an import to have the images at once)."""
+    changed = copy_remote_images()
+    click.echo(f"Copied the remote images of {changed} posts and bulletins.")
+
+
 @users_cli.command("create")
 @click.option("--email", required=True)
 @click.option("--name", "display_name", required=True, help="The name shown on the blog.")
@@ -109,6 +119,7 @@ def register_cli(app: Flask) -> None:
         demo_command,
         import_blogger_command,
         scheduler_command,
+        copy_remote_images_command,
     ):
         app.cli.add_command(command)
     app.cli.add_command(users_cli)

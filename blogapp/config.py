@@ -1,7 +1,12 @@
 """Settings: defaults, then ``instance/config.py``, then the environment."""
 
+import math
 import os
 import secrets
+import zlib
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,9 +43,11 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "BULLETIN_FETCH_TIMEOUT": float,
     "BULLETIN_POLL_MINUTES": int,
     "BULLETIN_FEEDS_ALLOW_PRIVATE": bool,
+    "REMOTE_IMAGE_MAX_BYTES": int,
     "IMPORT_MAX_BYTES": int,
     "DIGEST_BATCH_SIZE": int,
     "MAIL_CATCHER_PORT": int,
+    "ALLOW_HTTP": bool,
 }
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -52,6 +59,8 @@ def default_settings(instance_path: str) -> dict[str, Any]:
     return {
         "DATABASE_URL": f"sqlite:///{instance / 'blogapp.db'}",
         "SITE_URL": "http://127.0.0.1:5000",
+        #: Let a production server (wsgi.py) run with a SITE_URL that is not https.
+        "ALLOW_HTTP": False,
         "BLOG_TITLE": "On Probation",
         "BLOG_DESCRIPTION": "News, views and union bulletins for everyone who works in probation.",
         "BLOG_TIMEZONE": "Europe/London",
@@ -91,6 +100,8 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         #: otherwise fetch whatever internal address an editor typed).
         "BULLETIN_FEEDS_ALLOW_PRIVATE": False,
         "BULLETIN_FEED_MAX_BYTES": 5_000_000,
+        #: The largest image copied from another site into a bulletin or post.
+        "REMOTE_IMAGE_MAX_BYTES": 5_000_000,
         #: Messages sent over one SMTP connection before the next is opened.
         "DIGEST_BATCH_SIZE": 100,
         #: Attempts at one message before a temporary SMTP error counts as a failure.
@@ -184,16 +195,58 @@ def engine_options(database_url: str) -> dict[str, Any]:
     return {"pool_pre_ping": True}
 
 
+#: What a production key must at least hold, by ``estimated_key_bits``; a key of 32 random
+#: bytes (``secrets.token_hex(32)``, as ``flask setup`` writes) is always well above it.
+SECRET_KEY_MIN_BITS = 128
+KNOWN_UNSAFE_KEYS = {"dev", "secret", "changeme", "change-me", "test", "development"}
+WEAK_KEY_MESSAGE = (
+    "SECRET_KEY is missing or too weak: it must be random, at least 32 random bytes' worth "
+    '(for example the output of `python -c "import secrets; print(secrets.token_hex(32))"`); '
+    "set it in the environment, or run `flask setup`, which writes instance/secret_key."
+)
+
+
+def shannon_bits(symbols: Sequence[object]) -> float:
+    """How many bits the symbols carry, judged by how often each one occurs."""
+    counts = Counter(symbols).values()
+    total = len(symbols)
+    return -sum(count * math.log2(count / total) for count in counts)
+
+
+def estimated_key_bits(key: str) -> float:
+    """A cautious estimate of a key's randomness: the least of three measures, each blind to
+    a different pattern (few distinct characters; runs like "abcdef"; repeated pieces)."""
+    if len(key) < 2:
+        return 0.0
+    steps = [ord(after) - ord(before) for before, after in pairwise(key)]
+    packed = 8 * (len(zlib.compress(key.encode(), 9)) - 6)  # less zlib's header and checksum
+    return min(shannon_bits(key), shannon_bits(steps), packed)
+
+
+def secret_key_problem(key: str | bytes | None) -> str | None:
+    text = key.decode("latin-1") if isinstance(key, bytes) else key or ""
+    if text in KNOWN_UNSAFE_KEYS or estimated_key_bits(text) < SECRET_KEY_MIN_BITS:
+        return WEAK_KEY_MESSAGE
+    return None
+
+
+def site_url_problem(config: Mapping[str, Any]) -> str | None:
+    """Over plain http, login cookies and reset links cross the network readable by anyone."""
+    site_url = config.get("SITE_URL") or ""
+    if site_url.startswith("https://") or config.get("ALLOW_HTTP"):
+        return None
+    return (
+        f"SITE_URL is {site_url or 'not set'}, not https://: logins and password links would "
+        "cross the network unencrypted. Set SITE_URL=https://…, or ALLOW_HTTP=1 to serve "
+        "over plain http on purpose."
+    )
+
+
 def refuse_unsafe_production_settings(app: Flask) -> None:
-    """Stop a production server that would run with a guessable key or the debugger on."""
-    key = app.config.get("SECRET_KEY") or ""
-    if len(key) < 24 or key in KNOWN_UNSAFE_KEYS:
-        raise RuntimeError(
-            "SECRET_KEY is missing or too weak: set SECRET_KEY in the environment "
-            "(or run `flask setup`, which writes instance/secret_key)."
-        )
+    """Stop a production server that would run with a guessable key, the debugger on, or
+    over plain http."""
+    problem = secret_key_problem(app.config.get("SECRET_KEY")) or site_url_problem(app.config)
+    if problem:
+        raise RuntimeError(problem)
     if app.debug:
         raise RuntimeError("Refusing to serve in production with debug mode on.")
-
-
-KNOWN_UNSAFE_KEYS = {"dev", "secret", "changeme", "change-me", "test", "development"}

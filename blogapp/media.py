@@ -8,10 +8,13 @@ from .images import IMAGE_EXTENSIONS
 #: A file's name is random and never reused, so browsers and proxies may keep it for good.
 ONE_YEAR = 365 * 24 * 60 * 60
 
+#: Where the files under UPLOAD_FOLDER are served (built without a request by background jobs).
+UPLOADS_PATH = "/uploads"
+
 bp = Blueprint("media", __name__)
 
 
-@bp.get("/uploads/<path:filename>")
+@bp.get(f"{UPLOADS_PATH}/<path:filename>")
 def upload(filename: str) -> Response:
     """An image from UPLOAD_FOLDER; 404 for anything else, missing or outside it."""
     if filename.rsplit(".", 1)[-1].lower() not in IMAGE_EXTENSIONS:

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
-        "img-src 'self' https: data:",
+        "img-src 'self'",
         "style-src 'self'",
         "script-src 'self'",
         "object-src 'none'",

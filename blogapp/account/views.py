@@ -5,7 +5,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from ..auth.operations import AccountError
+from ..auth.operations import AccountError, end_all_sessions
 from ..auth.tokens import TokenError
 from ..auth.views import token_problem
 from ..extensions import limiter
@@ -110,6 +110,15 @@ def change_password() -> Response | tuple[str, int]:
         "success",
     )
     return redirect(url_for("account.settings"))
+
+
+@bp.post("/sessions/end")
+@login_required
+def log_out_everywhere() -> Response:
+    end_all_sessions(current_user)
+    logout_user()
+    flash("You are logged out on every computer, this one included.", "info")
+    return redirect(url_for("auth.login"))
 
 
 @bp.post("/delete")

@@ -10,7 +10,7 @@ from ..models import Role, User
 from ..typed_text import has_control_characters
 from .mails import send_already_registered, send_confirmation, send_reset_link
 from .rules import password_problem
-from .tokens import INVALID_MESSAGE, Purpose, TokenInvalid, password_fingerprint, read_token
+from .tokens import INVALID_MESSAGE, Purpose, TokenInvalid, is_current, read_token
 
 #: Compared against when the address is unknown, so both answers take as long.
 _UNKNOWN_USER_HASH = generate_password_hash("not-a-real-password")
@@ -101,19 +101,20 @@ def resend_confirmation(user: User) -> bool:
 
 
 def account_named_by(purpose: Purpose, token: str) -> tuple[User, dict]:
-    """The live account a token was made for, with the token's data; TokenError otherwise."""
+    """The live account a token was made for, with the token's data; TokenError otherwise.
+
+    A token made before the account's address or password changed is refused.
+    """
     data = read_token(purpose, token)
     user = db.session.get(User, data["user"])
-    if user is None or user.email is None:
+    if user is None or user.email is None or not is_current(user, data):
         raise TokenInvalid(INVALID_MESSAGE)
     return user, data
 
 
 def confirm_email(token: str) -> User:
     """Mark the address in a confirmation link as confirmed (again is harmless)."""
-    user, data = account_named_by(Purpose.CONFIRM_EMAIL, token)
-    if data.get("email") != user.email:
-        raise TokenInvalid(INVALID_MESSAGE)
+    user, _ = account_named_by(Purpose.CONFIRM_EMAIL, token)
     if not user.is_confirmed:
         user.email_confirmed_at = utcnow()
         db.session.commit()
@@ -129,11 +130,18 @@ def request_password_reset(email: str) -> None:
 
 
 def account_for_reset(token: str) -> User:
-    """The account a reset link is for, while the link is unused and the password unchanged."""
-    user, data = account_named_by(Purpose.RESET_PASSWORD, token)
-    if user.banned or data.get("password") != password_fingerprint(user):
+    """The account a reset link is for, while the link is unused and the account unchanged."""
+    user, _ = account_named_by(Purpose.RESET_PASSWORD, token)
+    if user.banned:
         raise TokenInvalid(INVALID_MESSAGE)
     return user
+
+
+def end_all_sessions(user: User) -> None:
+    """Log the account out on every computer: each worker checks the login cookie against
+    the account's session token, so changing it refuses every cookie issued before."""
+    user.end_sessions()
+    db.session.commit()
 
 
 def reset_password(token: str, new_password: str) -> User:

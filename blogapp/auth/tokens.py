@@ -2,6 +2,7 @@
 
 import enum
 import hashlib
+import hmac
 from datetime import timedelta
 from typing import Any
 
@@ -68,22 +69,35 @@ def read_token(purpose: Purpose, token: str) -> dict[str, Any]:
     return data
 
 
-def password_fingerprint(user: User) -> str:
-    """Changes whenever the password does, so a reset link works once and only until then."""
-    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:20]
+def account_fingerprint(user: User) -> str:
+    """Changes whenever the account's address or password does.
+
+    Every link carries it, so a link works only for the address it was sent to and the
+    password the account had then: moving the account or changing the password (which a
+    reset does) ends every link sent before. Keyed, so the token shows nothing of either.
+    """
+    state = f"{user.email or ''}\n{user.password_hash or ''}".encode()
+    key = current_app.config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
+    return hmac.new(key, state, hashlib.sha256).hexdigest()[:32]
+
+
+def account_token(purpose: Purpose, user: User, **data: str) -> str:
+    return make_token(purpose, {**data, "user": user.id, "account": account_fingerprint(user)})
+
+
+def is_current(user: User, data: dict[str, Any]) -> bool:
+    """Whether a token's data was made for the account as it is now."""
+    return hmac.compare_digest(str(data.get("account", "")), account_fingerprint(user))
 
 
 def confirmation_token(user: User) -> str:
-    return make_token(Purpose.CONFIRM_EMAIL, {"user": user.id, "email": user.email})
+    return account_token(Purpose.CONFIRM_EMAIL, user)
 
 
 def email_change_token(user: User, new_email: str) -> str:
-    return make_token(
-        Purpose.CHANGE_EMAIL, {"user": user.id, "email": new_email, "from": user.email}
-    )
+    return account_token(Purpose.CHANGE_EMAIL, user, email=new_email)
 
 
 def reset_token(user: User) -> str:
-    return make_token(
-        Purpose.RESET_PASSWORD, {"user": user.id, "password": password_fingerprint(user)}
-    )
+    return account_token(Purpose.RESET_PASSWORD, user)

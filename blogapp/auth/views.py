@@ -13,7 +13,6 @@ from .forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 from .operations import AccountError, authenticate, normalise_email
 from .tokens import TokenError, TokenExpired
 
-BANNED_MESSAGE = "This account has been suspended."
 LOGIN_FAILED_MESSAGE = "That email address and password do not match an account."
 #: Where the address that was just registered waits for the "check your email" page.
 REGISTERED_ADDRESS = "registered_address"
@@ -55,9 +54,8 @@ def login() -> str | Response | tuple[str, int]:
     if not form.validate_on_submit():
         return render_form("auth/login.html", form, next=next_page())
     user = authenticate(form.email.data, form.password.data)
-    if user is None or user.banned:
-        message = BANNED_MESSAGE if user is not None else LOGIN_FAILED_MESSAGE
-        form.password.errors.append(message)
+    if user is None or user.banned:  # a ban is not told: it would say the address has an account
+        form.password.errors.append(LOGIN_FAILED_MESSAGE)
         return render_template("auth/login.html", form=form, next=next_page()), 422
     login_user(user, remember=form.remember.data)
     flash(f"Welcome back, {user.display_name}.", "success")
@@ -67,6 +65,7 @@ def login() -> str | Response | tuple[str, int]:
 @bp.post("/logout")
 def logout() -> Response:
     if current_user.is_authenticated:
+        operations.end_all_sessions(current_user)
         logout_user()
         flash("You have logged out.", "info")
     return redirect(url_for("blog.home"))

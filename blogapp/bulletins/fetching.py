@@ -1,13 +1,16 @@
 """Fetching a feed over HTTP: conditional GET, web addresses only, bounded in time and size.
 
 The standard library's urllib is enough here (conditional headers, timeouts, redirects);
-the limits it lacks, on redirect targets, total time and size, are added below.
+the limits it lacks, on redirect targets, total time and size, are added below. Each
+connection goes to the very address that was checked: a host name is looked up once, and a
+second answer (DNS rebinding) never gets a say.
 """
 
 import http.client
 import ipaddress
 import socket
 from dataclasses import dataclass
+from functools import partial
 from time import monotonic
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlsplit
@@ -18,7 +21,6 @@ from urllib.request import (
     HTTPRedirectHandler,
     HTTPSHandler,
     OpenerDirector,
-    ProxyHandler,
     Request,
     UnknownHandler,
 )
@@ -42,9 +44,11 @@ class ConditionalRequest:
     url: str
     etag: str | None = None
     last_modified: str | None = None
+    #: What may come back: a feed, unless the fetcher is asked for something else (an image).
+    accept: str = ACCEPT
 
     def headers(self, user_agent: str) -> dict[str, str]:
-        headers = {"User-Agent": user_agent, "Accept": ACCEPT}
+        headers = {"User-Agent": user_agent, "Accept": self.accept}
         if self.etag:
             headers["If-None-Match"] = self.etag
         if self.last_modified:
@@ -72,23 +76,88 @@ class FetchLimits:
     allow_private: bool = False
 
 
-def check_public_address(url: str, limits: FetchLimits) -> None:
-    """Refuse a web address that leads inside the network the blog runs in.
+def resolve(host: str, port: int | None) -> list[str]:
+    """Every address the name has, as the resolver answers now."""
+    try:
+        answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as error:
+        raise FeedError(f"The address {host[:100]} could not be found.") from error
+    return list(dict.fromkeys(str(answer[4][0]) for answer in answers))
+
+
+def is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    return ip.is_global and not ip.is_multicast
+
+
+def checked_addresses(host: str, port: int | None, limits: FetchLimits) -> list[str]:
+    """The addresses to connect to: looked up once, each one on the public web.
 
     An editor's feed address is fetched by the server, so it must not reach the machine
     itself, the local network or a cloud provider's metadata service.
     """
-    if limits.allow_private:
-        return
-    host = urlsplit(url).hostname or ""
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
-    except (OSError, UnicodeError) as error:
-        raise FeedError(f"The address {host[:100]} could not be found.") from error
-    for address in addresses:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-        if not ip.is_global or ip.is_multicast:
-            raise FeedError(f"The address {host[:100]} is on a private network, not the web.")
+    addresses = resolve(host, port)
+    if not limits.allow_private and not all(is_public(address) for address in addresses):
+        raise FeedError(f"The address {host[:100]} is on a private network, not the web.")
+    return addresses
+
+
+def check_public_address(url: str, limits: FetchLimits) -> None:
+    """Refuse a web address that leads inside the network the blog runs in."""
+    parts = urlsplit(url)
+    checked_addresses(parts.hostname or "", parts.port, limits)
+
+
+def connect_to_checked_address(
+    limits: FetchLimits,
+    host_and_port: tuple[str, int],
+    timeout: float | None = None,
+    source_address: tuple[str, int] | None = None,
+) -> socket.socket:
+    """A socket to one of the addresses the host was checked to have, never to a fresh
+    lookup's answer; the name itself stays in the Host header and the TLS check."""
+    host, port = host_and_port
+    failure: OSError = OSError(f"no address for {host}")
+    for address in checked_addresses(host, port, limits):
+        try:
+            return socket.create_connection((address, port), timeout, source_address)
+        except OSError as error:
+            failure = error
+    raise failure
+
+
+class PinnedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args, limits: FetchLimits, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # http.client opens its socket through this attribute (HTTPS wraps it afterwards,
+        # with the host name for SNI and the certificate check).
+        self._create_connection = partial(connect_to_checked_address, limits)
+
+
+class PinnedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, *args, limits: FetchLimits, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = partial(connect_to_checked_address, limits)
+
+
+class PinnedHTTPHandler(HTTPHandler):
+    def __init__(self, limits: FetchLimits) -> None:
+        super().__init__()
+        self.limits = limits
+
+    def http_open(self, req: Request) -> http.client.HTTPResponse:
+        return self.do_open(partial(PinnedHTTPConnection, limits=self.limits), req)
+
+
+class PinnedHTTPSHandler(HTTPSHandler):
+    def __init__(self, limits: FetchLimits) -> None:
+        super().__init__()
+        self.limits = limits
+
+    def https_open(self, req: Request) -> http.client.HTTPResponse:
+        return self.do_open(
+            partial(PinnedHTTPSConnection, limits=self.limits), req, context=self._context
+        )
 
 
 class WebOnlyRedirects(HTTPRedirectHandler):
@@ -106,13 +175,13 @@ class WebOnlyRedirects(HTTPRedirectHandler):
 
 
 def web_opener(limits: FetchLimits) -> OpenerDirector:
-    """An opener that speaks http and https only: no file:, ftp: or data: handlers."""
+    """An opener that speaks http and https only: no file:, ftp: or data: handlers, and no
+    proxy (a proxy would look the name up again, past the check)."""
     opener = OpenerDirector()
     for handler in (
-        ProxyHandler(),
         UnknownHandler(),
-        HTTPHandler(),
-        HTTPSHandler(),
+        PinnedHTTPHandler(limits),
+        PinnedHTTPSHandler(limits),
         HTTPDefaultErrorHandler(),
         WebOnlyRedirects(limits),
         HTTPErrorProcessor(),
@@ -150,7 +219,6 @@ def fetch_feed(request: ConditionalRequest, limits: FetchLimits) -> FeedDocument
     """GET the feed; None when the server says it has not changed (304)."""
     if urlsplit(request.url).scheme.lower() not in WEB_SCHEMES:
         raise FeedError("Only http:// and https:// feeds can be fetched.")
-    check_public_address(request.url, limits)
     deadline = monotonic() + limits.timeout
     outgoing = Request(request.url, headers=request.headers(limits.user_agent))  # noqa: S310
     try:

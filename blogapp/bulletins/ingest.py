@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..dates import utcnow
 from ..extensions import db
 from ..models import Bulletin, BulletinFeed, RemovedFeedItem
+from ..remote_images import copy_images_of_new_bulletins
 from ..text import html_to_text, render_comment_text, render_post_html, slugify
 from .fetching import ConditionalRequest, FeedDocument, FeedError, FetchLimits, fetch_feed
 from .operations import TITLE_LENGTH, is_web_address, one_line
@@ -75,7 +76,11 @@ def poll_all_feeds() -> list[PollResult]:
 
 
 def poll_feed(feed: BulletinFeed) -> PollResult:
-    """Fetch one feed and store its new items; a failure is recorded on the feed, not raised."""
+    """Fetch one feed and store its new items; a failure is recorded on the feed, not raised.
+
+    The new items' images are then copied here (a feed's own images would tell their
+    server who reads each bulletin), after the commit: no lock is held while they download.
+    """
     request = ConditionalRequest(feed.url, feed.etag, feed.last_modified)
     db.session.commit()  # hold no transaction open while waiting on the network
     try:
@@ -88,6 +93,8 @@ def poll_feed(feed: BulletinFeed) -> PollResult:
         db.session.rollback()
         current_app.logger.exception("polling the feed %s failed", request.url)
         result = record_failure(feed, f"Unexpected error while reading the feed: {error!r}")
+    if result.new_items:
+        copy_images_of_new_bulletins(feed.id)
     return result
 
 

@@ -1,11 +1,14 @@
 """A local HTTP server serving feeds the test writes, honouring conditional GET."""
 
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 
 @dataclass
@@ -104,10 +107,14 @@ class QuietServer(ThreadingHTTPServer):
 
 
 @contextmanager
-def feed_server() -> Iterator[FeedServer]:
+def feed_server(tls: ssl.SSLContext | None = None) -> Iterator[FeedServer]:
+    """A server on 127.0.0.1; over https with ``tls`` (a server-side context)."""
     server = FeedServer()
     httpd = QuietServer(("127.0.0.1", 0), handler_for(server))
-    server.address = f"http://127.0.0.1:{httpd.server_address[1]}"
+    if tls is not None:
+        httpd.socket = tls.wrap_socket(httpd.socket, server_side=True)
+    scheme = "https" if tls is not None else "http"
+    server.address = f"{scheme}://127.0.0.1:{httpd.server_address[1]}"
     thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
@@ -117,3 +124,21 @@ def feed_server() -> Iterator[FeedServer]:
         httpd.shutdown()
         thread.join(timeout=10)
         httpd.server_close()
+
+
+def self_signed_certificate(name: str, folder: Path) -> tuple[Path, Path]:
+    """A certificate for the host ``name`` and its key, made by openssl."""
+    certificate, key = folder / f"{name}.pem", folder / f"{name}.key"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-keyout", str(key), "-out", str(certificate), "-subj", f"/CN={name}",
+         "-addext", f"subjectAltName=DNS:{name},IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return certificate, key
+
+
+def tls_context(certificate: Path, key: Path) -> ssl.SSLContext:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(certificate, key)
+    return context

@@ -252,6 +252,7 @@ ATTEMPTS: dict[str, Attempt] = {
     "account.delete_account": Attempt(
         READER_A, data={"delete-current_password": TEST_PASSWORD, "delete-understood": "y"}
     ),
+    "account.log_out_everywhere": Attempt(READER_A),
     "admin.add_feed_page": Attempt(
         ADMIN, data={"name": "A union", "url": f"{CLOSED_PORT_URL}/another.xml"}
     ),
@@ -312,6 +313,7 @@ CHANGES_WHO_IS_SIGNED_IN = {
     "auth.logout",
     "account.change_password",
     "account.delete_account",
+    "account.log_out_everywhere",
 }
 
 

@@ -1,5 +1,8 @@
 """Settings: environment variables, the instance secret key, production refusals."""
 
+import base64
+import secrets
+
 import pytest
 from flask import Flask
 
@@ -49,10 +52,61 @@ def test_production_refuses_a_missing_or_weak_secret_key(key):
         refuse_unsafe_production_settings(app)
 
 
-def test_production_refuses_debug_mode():
+def production_app(**settings) -> Flask:
     app = Flask("check")
-    app.config["SECRET_KEY"] = "x" * 64
+    app.config.update({"SECRET_KEY": secrets.token_hex(32), "SITE_URL": "https://blog.example"})
+    app.config.update(settings)
+    return app
+
+
+def test_production_refuses_debug_mode():
+    app = production_app()
     app.debug = True
 
     with pytest.raises(RuntimeError, match="debug"):
         refuse_unsafe_production_settings(app)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "a" * 32,
+        "x" * 64,
+        "ab" * 40,
+        "0123456789abcdef" * 4,
+        "abcdefghijklmnopqrstuvwxyz0123456789",
+        "password" * 8,
+        "correct horse",
+    ],
+)
+def test_production_refuses_a_long_key_without_randomness(key):
+    with pytest.raises(RuntimeError, match="at least 32 random bytes' worth"):
+        refuse_unsafe_production_settings(production_app(SECRET_KEY=key))
+
+
+@pytest.mark.parametrize(
+    "make_key",
+    [
+        lambda: secrets.token_hex(32),
+        lambda: secrets.token_urlsafe(32),
+        lambda: base64.b64encode(secrets.token_bytes(32)).decode(),
+        lambda: secrets.token_bytes(32),
+    ],
+    ids=["hex", "urlsafe", "base64", "bytes"],
+)
+def test_production_accepts_every_key_of_32_random_bytes(make_key):
+    for _ in range(500):
+        key = make_key()
+        refuse_unsafe_production_settings(production_app(SECRET_KEY=key))
+
+
+@pytest.mark.parametrize("site_url", ["http://blog.example", "", "blog.example"])
+def test_production_refuses_a_site_url_that_is_not_https(site_url):
+    with pytest.raises(RuntimeError, match="not https://"):
+        refuse_unsafe_production_settings(production_app(SITE_URL=site_url))
+
+
+def test_production_serves_plain_http_only_when_allowed_on_purpose():
+    app = production_app(SITE_URL="http://127.0.0.1:8000", ALLOW_HTTP=True)
+
+    refuse_unsafe_production_settings(app)

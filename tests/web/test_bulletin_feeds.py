@@ -312,7 +312,7 @@ def test_scripts_frames_and_handlers_in_feed_content_never_reach_the_page(server
         for forbidden in FORBIDDEN_IN_PAGES:
             assert forbidden not in page, (address, forbidden)
     page = client.get(f"/bulletins/{bulletin.id}-{bulletin.slug}").text
-    assert '<img src="https://napo.example/x.png">' in page
+    assert "napo.example/x.png" not in page  # an image that could not be copied here
     assert bulletin.title == "Hostile"
     feed = client.get("/feeds/bulletins.atom").text
     assert "onerror" not in feed

@@ -12,7 +12,9 @@ from blogapp import PROJECT_ROOT, create_app
 from blogapp.extensions import db
 from blogapp.models import Role
 
-STRONG_KEY = "a-long-random-production-key-0123456789abcdef"
+#: What ``secrets.token_hex(32)`` gives: 32 random bytes.
+STRONG_KEY = "5c0e9a7f3b21d84e6f90a3c7b5d12e48f7a6c39b0e1d5f2a8c4b7e93d06f1a25"
+SITE_URL = "https://blog.example"
 
 
 def cookie_attributes(response, name: str) -> dict[str, str]:
@@ -64,6 +66,7 @@ def start_production_server(tmp_path, **settings: str) -> subprocess.CompletedPr
     environment |= {
         "BLOGAPP_INSTANCE_PATH": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'blog.db'}",
+        "SITE_URL": SITE_URL,
         **settings,
     }
     return subprocess.run(
@@ -83,6 +86,9 @@ def start_production_server(tmp_path, **settings: str) -> subprocess.CompletedPr
         ({}, "SECRET_KEY is missing or too weak"),
         ({"SECRET_KEY": "dev"}, "SECRET_KEY is missing or too weak"),
         ({"SECRET_KEY": "changeme"}, "SECRET_KEY is missing or too weak"),
+        ({"SECRET_KEY": "a" * 32}, "SECRET_KEY is missing or too weak"),
+        ({"SECRET_KEY": "0123456789abcdef" * 4}, "SECRET_KEY is missing or too weak"),
+        ({"SECRET_KEY": STRONG_KEY, "SITE_URL": "http://blog.example"}, "not https://"),
         ({"SECRET_KEY": STRONG_KEY, "BLOGAPP_DEBUG": "true"}, "debug mode on"),
         ({"SECRET_KEY": STRONG_KEY, "FLASK_DEBUG": "1"}, "debug mode on"),
     ],
@@ -96,5 +102,13 @@ def test_production_refuses_to_start_with_unsafe_settings(tmp_path, settings, re
 
 def test_production_starts_with_a_strong_key(tmp_path):
     started = start_production_server(tmp_path, SECRET_KEY=STRONG_KEY)
+
+    assert started.returncode == 0, started.stderr
+
+
+def test_production_serves_plain_http_when_allowed_on_purpose(tmp_path):
+    started = start_production_server(
+        tmp_path, SECRET_KEY=STRONG_KEY, SITE_URL="http://blog.example", ALLOW_HTTP="1"
+    )
 
     assert started.returncode == 0, started.stderr
