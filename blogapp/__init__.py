@@ -9,6 +9,7 @@ from flask import Flask
 from . import account, admin, auth, blog, bulletins, comments, media, subscriptions
 from .auth.session import configure_login_manager
 from .caching import register_caching
+from .changes import register_change_journal
 from .cli import register_cli
 from .config import load_config
 from .database import configure_sqlite_connections
@@ -38,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_url_converters(app)
     register_blueprints(app)
+    register_change_journal(app)
     register_caching(app)
     register_error_pages(app)
     register_security_headers(app)

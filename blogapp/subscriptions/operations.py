@@ -2,10 +2,13 @@
 
 from dataclasses import dataclass
 
+from .. import changes
 from ..dates import utcnow
 from ..extensions import db
 from ..models import Subscription, User
 from .tokens import UnsubscribeRequest
+
+changes.declare_unseen(Subscription)
 
 
 class SubscriptionError(ValueError):
