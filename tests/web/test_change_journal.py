@@ -193,9 +193,9 @@ def test_an_undeclared_statement_through_the_session_fails_in_tests(make_post):
 def test_an_undeclared_core_insert_on_a_connection_fails_in_tests(app):
     row = {"source": "Napo", "title": "T", "slug": "t", "published_at": db.func.now()}
 
-    with pytest.raises(changes.UndeclaredChange, match="'bulletins'"):
-        with db.engine.begin() as connection:
-            connection.execute(insert(Bulletin).values(**row))
+    raised = pytest.raises(changes.UndeclaredChange, match="'bulletins'")
+    with raised, db.engine.begin() as connection:
+        connection.execute(insert(Bulletin).values(**row))
 
 
 def test_an_undeclared_raw_write_fails_in_tests(make_user):
