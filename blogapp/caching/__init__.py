@@ -27,11 +27,12 @@ from .generations import (
     kept_each_for_generation,
     kept_for_generation,
 )
-from .pages import CachedPages, serve_cached_page, store_page
+from .pages import CachedPages, cached_page, serve_cached_page, store_page
 
 __all__ = [
     "cache",
     "cached_for_generation",
+    "cached_page",
     "current_generation",
     "kept_each_for_generation",
     "kept_for_generation",
@@ -40,13 +41,14 @@ __all__ = [
 
 
 def cache_settings(app: Flask) -> dict[str, Any]:
-    """Redis when ``CACHE_REDIS_URL`` is set, else files under ``instance/cache``."""
+    """Redis when ``CACHE_REDIS_URL`` is set, else files under ``instance/cache``, at most
+    ``CACHE_THRESHOLD`` of them: made-up addresses are never stored, but every search is."""
     if app.config.get("CACHE_REDIS_URL"):
         return {"CACHE_TYPE": "RedisCache", "CACHE_KEY_PREFIX": "blogapp:"}
     return {
-        "CACHE_TYPE": "FileSystemCache",
+        "CACHE_TYPE": "blogapp.caching.files.BoundedFileCache",
         "CACHE_DIR": app.config.get("CACHE_DIR") or f"{app.instance_path}/cache",
-        "CACHE_THRESHOLD": 50_000,
+        "CACHE_THRESHOLD": 10_000,
     }
 
 

@@ -234,3 +234,12 @@ def test_a_topic_outside_the_vocabulary_is_refused(app):
         changes.note("posts")
     with pytest.raises(changes.UnknownTopic):
         changes.note("post:abc")
+
+
+def test_a_noted_topic_is_announced_with_the_next_commit(app, declared):
+    changes.note(changes.SIDEBAR)
+    assert declared == []
+
+    db.session.commit()
+
+    assert declared == [frozenset({"sidebar"})]
