@@ -294,7 +294,9 @@ WRITE = re.compile(
 
 
 def mark_flushing(session: Session, _context: Any, _instances: Any) -> None:
-    declared_writes.set(weakref.ref(session))
+    """A flush (perhaps the autoflush of a declared statement, whose writes stay declared)."""
+    if declared_writes.get() is not ANY_TABLE:
+        declared_writes.set(weakref.ref(session))
 
 
 def is_flushing(declared: object) -> bool:

@@ -12,6 +12,7 @@ from support.feed_server import FeedServer, feed_server
 from support.feeds import rss, rss_item
 
 from blogapp import changes
+from blogapp.blog.operations import POST_SHOWN_IN
 from blogapp.bulletins.ingest import poll_all_feeds
 from blogapp.bulletins.operations import BULLETIN_TOPICS, add_feed
 from blogapp.comments.operations import post_comment, remove_comment
@@ -170,6 +171,22 @@ def test_a_statement_declares_through_its_execution_options(make_post, declared)
     db.session.commit()
 
     assert declared == [frozenset({changes.post(post.id)})]
+
+
+def test_a_declared_statement_that_flushes_first_is_still_declared(make_post, declared):
+    post = make_post("Counted")
+    declared.clear()
+
+    post.comments_open = False
+    db.session.execute(
+        update(Post)
+        .where(Post.id == post.id)
+        .values(title="Renamed")
+        .execution_options(changes=[changes.post(post.id)])
+    )
+    db.session.commit()
+
+    assert declared == [frozenset({changes.post(post.id), *POST_SHOWN_IN})]
 
 
 def test_a_writer_on_its_own_connection_declares_with_noting(make_post, declared):
