@@ -4,6 +4,9 @@ A page is stored after Flask renders it for a visitor with no account, and serve
 to every such visitor until its generation ends. Visitors who send no session cookie at all
 (most readers, and every crawler) are answered before Flask handles the request; visitors
 with a session cookie but no account go through Flask, which serves the same stored page.
+A view says its page may be kept with ``@cached_page(...)``, naming the query arguments it
+reads: the page is kept under its path with only those, and any other address of it is
+redirected there, so nobody can fill the cache with made-up variants of one page.
 """
 
 import gzip
