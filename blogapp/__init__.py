@@ -10,6 +10,7 @@ from . import account, admin, auth, blog, bulletins, comments, media, remote_ima
 from .auth.session import configure_login_manager
 from .bulletins import jobs as bulletin_jobs
 from .caching import register_caching
+from .changes import register_change_journal
 from .cli import register_cli
 from .config import load_config
 from .database import configure_sqlite_connections
@@ -43,6 +44,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_url_converters(app)
     register_blueprints(app)
     register_jobs(app, mail_jobs.JOBS, digest_jobs.JOBS, bulletin_jobs.JOBS, remote_images.JOBS)
+    register_change_journal(app)
     register_caching(app)
     register_error_pages(app)
     register_security_headers(app)

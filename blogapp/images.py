@@ -12,9 +12,13 @@ from PIL import Image, UnidentifiedImageError
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
+from . import changes
 from .dates import local_date, utcnow
 from .extensions import db
 from .models import Upload, User
+
+#: An image shows only in the post it is put in.
+changes.declare_unseen(Upload)
 
 #: The formats an upload may be, as Pillow names them, with their type and file extension.
 IMAGE_FORMATS = {

@@ -24,7 +24,10 @@ from flask import current_app
 from markupsafe import escape
 from sqlalchemy import ColumnElement, or_, select, update
 
+from . import changes
+from .blog.operations import POST_SHOWN_IN
 from .bulletins.fetching import ConditionalRequest, FeedError, FetchLimits, fetch_feed
+from .bulletins.operations import BULLETIN_TOPICS
 from .extensions import db
 from .images import ImageRefused, identify_image, upload_folder, write_new_file
 from .media import UPLOADS_PATH
@@ -156,6 +159,11 @@ def with_local_addresses(source: str, copied: dict[str, str]) -> str:
     return source
 
 
+def topics_of_copy(model: type[Post] | type[Bulletin], row_id: int) -> tuple[str, ...]:
+    """What readers see change when a row's images are copied: wherever the row shows."""
+    return (changes.post(row_id), *POST_SHOWN_IN) if model is Post else BULLETIN_TOPICS
+
+
 def copy_images_of(model: type[Post] | type[Bulletin], row_id: int, copier: ImageCopier) -> bool:
     """Copy one row's remote images; False when it changed while they were being fetched."""
     columns = HTML_COLUMNS[model]
@@ -179,6 +187,7 @@ def copy_images_of(model: type[Post] | type[Bulletin], row_id: int, copier: Imag
         update(model)
         .where(model.id == row_id, *unchanged)
         .values(**values, updated_at=model.updated_at)
+        .execution_options(changes=topics_of_copy(model, row_id))
     )
     copied = db.session.execute(statement).rowcount == 1
     db.session.commit()

@@ -7,6 +7,10 @@ for one, must stop here.
 
 ``comment_published`` is sent with the Comment as sender after it became visible to readers
 and the change was committed (a new comment, or a held one that an editor approved).
+
+``changes_committed`` is sent with the app as sender after a session's outermost commit (or a
+``changes.noting`` block) changed what readers see, with ``topics``: the set of topics
+(``blogapp.changes``) it declared.
 """
 
 from blinker import Namespace
@@ -15,3 +19,4 @@ signals = Namespace()
 
 account_deleted = signals.signal("account-deleted")
 comment_published = signals.signal("comment-published")
+changes_committed = signals.signal("changes-committed")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields
 
 from sqlalchemy import select
 
+from . import changes
 from .extensions import db
 from .models import SiteSetting
 
@@ -18,6 +19,13 @@ class SiteSettings:
     #: Comments held for approval from each account until this many of its comments were
     #: approved; 0 publishes every comment at once.
     hold_first_comments: int = 0
+
+
+def setting_topics(_setting: SiteSetting, _change: changes.RowChange) -> tuple[str, ...]:
+    return (changes.SITE,)
+
+
+changes.declare_rows(SiteSetting, setting_topics)
 
 
 def load_site_settings() -> SiteSettings:

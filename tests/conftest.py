@@ -118,8 +118,14 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def app_config(database_url: str, tmp_path: Path, smtp_mailbox: Mailbox) -> dict:
-    """The configuration the ``app`` fixture is built from; tests may change it first."""
-    return base_config(database_url, tmp_path, smtp_mailbox.port)
+    """The configuration the ``app`` fixture is built from; tests may change it first.
+
+    Every write a test makes the app do must declare what readers see change.
+    """
+    return {
+        **base_config(database_url, tmp_path, smtp_mailbox.port),
+        "CHANGES_MUST_BE_DECLARED": True,
+    }
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .. import changes
 from ..dates import utcnow
 from ..extensions import db
 from ..models import Role, User
@@ -14,6 +15,17 @@ from .tokens import INVALID_MESSAGE, Purpose, TokenInvalid, is_current, read_tok
 
 #: Compared against when the address is unknown, so both answers take as long.
 _UNKNOWN_USER_HASH = generate_password_hash("not-a-real-password")
+
+
+def account_topics(_user: User, change: changes.RowChange) -> tuple[str, ...]:
+    """An account shows on pages only as the name on its posts and comments: its address,
+    password, settings and sessions are nobody else's business."""
+    if not change.added and change.touches("display_name", "deleted_at"):
+        return (changes.SITE,)
+    return ()
+
+
+changes.declare_rows(User, account_topics)
 
 
 class AccountError(ValueError):

@@ -7,7 +7,7 @@ from flask import Response, abort, current_app, get_template_attribute, render_t
 from markupsafe import Markup
 from sqlalchemy import Select, select
 
-from ..caching import kept_each_for_generation
+from ..caching import cached_page, kept_each_for_generation
 from ..dates import utcnow
 from ..extensions import db
 from ..models import Post
@@ -91,6 +91,7 @@ def newest_entries(statement: Select[tuple[Post]]) -> list[RenderedEntry]:
 
 
 @bp.get("/feeds/posts.atom")
+@cached_page()
 def posts_feed() -> Response:
     return atom_document(
         current_app.config["BLOG_TITLE"],
@@ -101,6 +102,7 @@ def posts_feed() -> Response:
 
 
 @bp.get("/label/<slug>/feed.atom")
+@cached_page()
 def label_feed(slug: str) -> Response:
     label = label_by_slug(slug) or abort(404)
     return atom_document(

@@ -5,10 +5,32 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from .. import changes
 from ..dates import local_date, utcnow
 from ..extensions import db
 from ..models import Label, Post, PostStatus, Series, User
 from ..text import render_post_body, slugify
+
+#: Where a post shows besides its own page.
+POST_SHOWN_IN = (changes.LISTINGS, changes.FEEDS, changes.SIDEBAR, changes.SEARCH)
+
+
+def post_topics(post: Post, change: changes.RowChange) -> tuple[str, ...]:
+    """A post's page, and every list it is in; only its count when just that changed."""
+    if change.added or change.deleted or change.columns - {"comment_count"}:
+        return (changes.post(post.id), *POST_SHOWN_IN)
+    return (changes.COMMENT_COUNTS,) if change.columns else ()
+
+
+def label_or_series_topics(_named: Label | Series, change: changes.RowChange) -> tuple[str, ...]:
+    """A new label or series shows only with the post it is given to; renaming one shows
+    wherever its posts do."""
+    return () if change.added else (changes.SITE,)
+
+
+changes.declare_rows(Post, post_topics)
+changes.declare_rows(Label, label_or_series_topics)
+changes.declare_rows(Series, label_or_series_topics)
 
 
 @dataclass

@@ -35,7 +35,7 @@ from sqlalchemy import (
 )
 
 from ..bulletins.queries import bulletin_is_visible
-from ..caching import kept_for_generation
+from ..caching import cached_page, kept_for_generation
 from ..dates import utcnow
 from ..extensions import db
 from ..models import Bulletin, Post
@@ -347,6 +347,7 @@ def shared_search(query: str, page: int, per_page: int) -> SearchResults:
 
 
 @bp.get("/search")
+@cached_page("q", "page")
 def search() -> str:
     query = request.args.get("q", "").strip()
     page = requested_page()

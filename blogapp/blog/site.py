@@ -4,6 +4,7 @@ from flask import Response, current_app, jsonify, render_template
 from sqlalchemy import select, text
 
 from ..bulletins.queries import bulletin_is_visible
+from ..caching import cached_page
 from ..extensions import db
 from ..models import Bulletin, Label, Post, Series
 from ..urls import external_url
@@ -12,12 +13,14 @@ from .queries import is_visible
 
 
 @bp.get("/robots.txt")
+@cached_page()
 def robots() -> Response:
     body = render_template("blog/robots.txt", sitemap_url=external_url("blog.sitemap"))
     return Response(body, mimetype="text/plain")
 
 
 @bp.get("/sitemap.xml")
+@cached_page()
 def sitemap() -> Response:
     posts = db.session.execute(
         select(Post.published_year, Post.published_month, Post.slug, Post.updated_at)

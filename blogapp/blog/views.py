@@ -6,7 +6,7 @@ from flask import Response, abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import Select
 
-from ..caching import cached_for_generation
+from ..caching import cached_for_generation, cached_page
 from ..comments.display import thread_html
 from ..dates import month_name
 from ..models import Post
@@ -58,11 +58,13 @@ def render_listing(template: str, pagination: Page[ListedPost], **context: objec
 
 
 @bp.get("/")
+@cached_page("page")
 def home() -> str:
     return render_listing("blog/home.html", listing_page(visible_posts()))
 
 
 @bp.get("/<int(fixed_digits=4):year>/")
+@cached_page("page")
 def archive_year(year: int) -> str:
     pagination = listing_page(posts_in_year(year))
     if not pagination.items:
@@ -71,6 +73,7 @@ def archive_year(year: int) -> str:
 
 
 @bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/")
+@cached_page("page")
 def archive_month(year: int, month: int) -> str:
     if not 1 <= month <= 12:
         abort(404)
@@ -82,6 +85,7 @@ def archive_month(year: int, month: int) -> str:
 
 
 @bp.get("/label/<slug>")
+@cached_page("page")
 def label(slug: str) -> str:
     found = label_by_slug(slug) or abort(404)
     pagination = listing_page(posts_with_label(found))
@@ -89,6 +93,7 @@ def label(slug: str) -> str:
 
 
 @bp.get("/series/<slug>")
+@cached_page("page")
 def series(slug: str) -> str:
     found = series_by_slug(slug) or abort(404)
     pagination = listing_page(posts_in_series(found))
@@ -96,6 +101,7 @@ def series(slug: str) -> str:
 
 
 @bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<slug>")
+@cached_page()
 def post(year: int, month: int, slug: str) -> Response:
     found = find_visible_post(year, month, slug) or abort(404)
     return render_around(

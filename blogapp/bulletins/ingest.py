@@ -22,7 +22,7 @@ from ..models import Bulletin, BulletinFeed, RemovedFeedItem
 from ..remote_images import copy_images_of_new_bulletins
 from ..text import html_to_text, render_comment_text, render_post_html, slugify
 from .fetching import ConditionalRequest, FeedDocument, FeedError, FetchLimits, fetch_feed
-from .operations import TITLE_LENGTH, is_web_address, one_line
+from .operations import BULLETIN_TOPICS, TITLE_LENGTH, is_web_address, one_line
 
 GUID_LENGTH = 1000
 URL_LENGTH = 1000
@@ -232,6 +232,7 @@ def insert_unless_stored(values: dict) -> bool:
         .values(**values)
         .on_conflict_do_nothing(index_elements=["source", "guid"])
         .returning(Bulletin.id)
+        .execution_options(changes=BULLETIN_TOPICS)
     )
     return db.session.execute(statement).scalar_one_or_none() is not None
 

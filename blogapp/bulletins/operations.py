@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
+from .. import changes
 from ..dates import utcnow
 from ..extensions import db
 from ..models import Bulletin, BulletinFeed, RemovedFeedItem
@@ -17,6 +18,16 @@ WEB_SCHEMES = {"http", "https"}
 HTML_TAG = re.compile(r"<(?:/?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?|!--.*?--)>", re.DOTALL)
 TITLE_LENGTH = 300
 SOURCE_LENGTH = 100
+#: Where a bulletin shows.
+BULLETIN_TOPICS = (changes.BULLETINS, changes.SIDEBAR, changes.FEEDS, changes.SEARCH)
+
+
+def bulletin_topics(_bulletin: Bulletin, _change: changes.RowChange) -> tuple[str, ...]:
+    return BULLETIN_TOPICS
+
+
+changes.declare_rows(Bulletin, bulletin_topics)
+changes.declare_unseen(BulletinFeed, RemovedFeedItem)
 
 
 class FeedExists(ValueError):

@@ -5,6 +5,7 @@ from flask import Response, abort, current_app, redirect, render_template, url_f
 from ..blog.feeds import FeedEntry, atom_response
 from ..blog.queries import group_by_day, page_of
 from ..blog.views import requested_page
+from ..caching import cached_page
 from ..extensions import db
 from ..models import Bulletin
 from ..urls import external_url
@@ -13,6 +14,7 @@ from .queries import find_visible_bulletin, older_and_newer_bulletins, visible_b
 
 
 @bp.get("/bulletins/")
+@cached_page("page")
 def index() -> str:
     pagination = page_of(visible_bulletins(), requested_page())
     return render_template(
@@ -21,6 +23,7 @@ def index() -> str:
 
 
 @bp.get("/bulletins/<int:bulletin_id>-<slug>")
+@cached_page()
 def bulletin(bulletin_id: int, slug: str) -> str | Response:
     found = find_visible_bulletin(bulletin_id) or abort(404)
     if slug != found.slug:
@@ -49,6 +52,7 @@ def bulletin_entry(bulletin: Bulletin) -> FeedEntry:
 
 
 @bp.get("/feeds/bulletins.atom")
+@cached_page()
 def feed() -> Response:
     newest = db.session.scalars(visible_bulletins().limit(current_app.config["FEED_ENTRIES"]))
     return atom_response(

@@ -4,43 +4,29 @@ A page is stored after Flask renders it for a visitor with no account, and serve
 to every such visitor until its generation ends. Visitors who send no session cookie at all
 (most readers, and every crawler) are answered before Flask handles the request; visitors
 with a session cookie but no account go through Flask, which serves the same stored page.
+A view says its page may be kept with ``@cached_page(...)``, naming the query arguments it
+reads: the page is kept under its path with only those, and any other address of it is
+redirected there, so nobody can fill the cache with made-up variants of one page.
 """
 
 import gzip
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
+from urllib.parse import urlencode
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app, g, redirect, request, session
 from werkzeug.http import is_resource_modified, parse_cookie
 from werkzeug.wrappers import Response
 
 from .generations import Generation, cache, current_generation, shared
 
-#: Endpoints whose anonymous GET responses are the same for every reader.
-CACHEABLE_ENDPOINTS = {
-    "blog.home",
-    "blog.post",
-    "blog.archive_year",
-    "blog.archive_month",
-    "blog.label",
-    "blog.series",
-    "blog.search",
-    "blog.posts_feed",
-    "blog.label_feed",
-    "blog.sitemap",
-    "blog.robots",
-    "bulletins.index",
-    "bulletins.bulletin",
-    "bulletins.feed",
-    "comments.comments_feed",
-    "comments.post_comments_feed",
-}
-#: The only query arguments reading pages take; a page asked for with others is not stored,
-#: so nobody can fill the cache with made-up variants of one page.
-PAGE_ARGUMENTS = {"page", "q"}
+View = TypeVar("View", bound=Callable[..., Any])
+
+#: The attribute ``cached_page`` sets on a view: the query arguments its page reads.
+PAGE_ARGUMENTS = "cached_page_arguments"
 ANONYMOUS_CACHE_CONTROL = "public, no-cache"
 PRIVATE_CACHE_CONTROL = "private, no-cache"
 #: Headers a stored page never repeats: they belong to the visitor it was rendered for.
@@ -90,9 +76,50 @@ class CachedPage:
         return is_resource_modified(environ, etag=variant.etag, last_modified=self.last_modified)
 
 
-def page_key(environ: dict[str, Any], generation: Generation) -> str:
-    """The page's key: its path and query as sent, under the generation."""
-    address = f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
+def cached_page(*arguments: str) -> Callable[[View], View]:
+    """Mark a view whose page is the same for every anonymous reader: it is kept in the shared
+    cache. ``arguments`` are the query arguments the page reads; an address with any other
+    (or with one written another way) is sent on to the clean address, so that made-up
+    variants of a page never become entries of their own."""
+
+    def mark(view: View) -> View:
+        setattr(view, PAGE_ARGUMENTS, arguments)
+        return view
+
+    return mark
+
+
+def canonical_value(name: str, value: str) -> str | None:
+    """The one way of writing an argument's value; None when it says nothing (page 1, no
+    words)."""
+    if name == "page" and value.isascii() and value.isdigit():
+        value = str(int(value))
+        return None if value == "1" else value
+    if name == "q":
+        return " ".join(value.split()) or None
+    return value
+
+
+def clean_arguments(arguments: tuple[str, ...]) -> list[tuple[str, str]]:
+    """This request's query arguments reduced to ``arguments``, in that order, each once and
+    written one way."""
+    kept = []
+    for name in arguments:
+        value = request.args.get(name)
+        value = canonical_value(name, value) if value is not None else None
+        if value is not None:
+            kept.append((name, value))
+    return kept
+
+
+def page_arguments() -> tuple[str, ...] | None:
+    """The query arguments of this request's view if its page is cached, else None."""
+    return getattr(current_app.view_functions.get(request.endpoint), PAGE_ARGUMENTS, None)
+
+
+def page_key(environ: dict[str, Any], query: str, generation: Generation) -> str:
+    """The page's key: its path and query, under the generation."""
+    address = f"{environ.get('PATH_INFO', '')}?{query}"
     return f"page:{generation.token}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
@@ -110,8 +137,7 @@ def is_cacheable_request() -> bool:
     return (
         current_app.config["PAGE_CACHE_ENABLED"]
         and request.method in ("GET", "HEAD")
-        and request.endpoint in CACHEABLE_ENDPOINTS
-        and PAGE_ARGUMENTS.issuperset(request.args)
+        and page_arguments() is not None
         and is_anonymous_request()
     )
 
@@ -142,7 +168,12 @@ def serve_cached_page() -> Response | None:
     """Answer an anonymous reader from the shared cache when the page is there."""
     if not is_cacheable_request():
         return None
-    key = page_key(request.environ, current_generation())
+    arguments = clean_arguments(page_arguments())
+    query = urlencode(arguments)
+    if list(request.args.items(multi=True)) != arguments:
+        path = request.script_root + request.path
+        return redirect(f"{path}?{query}" if query else path, 301)
+    key = page_key(request.environ, query, current_generation())
     page = shared(lambda: cache.get(key), None)
     if page is None:
         g.page_cache_key = key
@@ -198,7 +229,8 @@ class CachedPages:
         generation = shared(lambda: backend.get(key), None)
         if generation is None or generation.is_over():
             return None
-        return shared(lambda: backend.get(page_key(environ, generation)), None)
+        key = page_key(environ, environ.get("QUERY_STRING", ""), generation)
+        return shared(lambda: backend.get(key), None)
 
     def has_visitor_cookie(self, environ: dict[str, Any]) -> bool:
         cookie_header = environ.get("HTTP_COOKIE")

@@ -6,6 +6,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from ..blog.feeds import FeedEntry, atom_response
 from ..blog.queries import find_visible_post, is_visible
+from ..caching import cached_page
 from ..extensions import db
 from ..models import Comment, CommentState, Post
 from ..text import excerpt_of, html_to_text
@@ -45,6 +46,7 @@ def comment_entry(comment: Comment) -> FeedEntry:
 
 
 @bp.get("/feeds/comments.atom")
+@cached_page()
 def comments_feed() -> Response:
     return atom_response(
         f"{current_app.config['BLOG_TITLE']}: comments",
@@ -55,6 +57,7 @@ def comments_feed() -> Response:
 
 
 @bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<slug>/comments.atom")
+@cached_page()
 def post_comments_feed(year: int, month: int, slug: str) -> Response:
     post = find_visible_post(year, month, slug) or abort(404)
     return atom_response(

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..caching import COMMENT_COUNTS_ONLY
+from .. import changes
 from ..dates import utcnow
 from ..extensions import db
 from ..models import Comment, CommentReport, CommentState, Post, User
@@ -17,6 +17,18 @@ from .permissions import commenting_refusal, may_remove
 
 COMMENT_MAX_LENGTH = 4096
 REPORT_REASON_MAX_LENGTH = 1000
+
+
+def comment_topics(comment: Comment, change: changes.RowChange) -> tuple[str, ...]:
+    """A new comment may reach readers a few seconds late; any other change (removed,
+    approved) shows at once."""
+    if change.added:
+        return (changes.new_comment(comment.post_id),)
+    return (changes.thread(comment.post_id),)
+
+
+changes.declare_rows(Comment, comment_topics)
+changes.declare_unseen(CommentReport)
 
 
 class CommentError(ValueError):
@@ -66,7 +78,7 @@ def recount_comments(post_ids: Iterable[int]) -> None:
         update(Post)
         .where(Post.id.in_(post_ids))
         .values(comment_count=shown, updated_at=Post.updated_at)
-        .execution_options(synchronize_session="fetch", **COMMENT_COUNTS_ONLY)
+        .execution_options(synchronize_session="fetch", changes=[changes.COMMENT_COUNTS])
     )
 
 
@@ -224,6 +236,6 @@ def set_comments_open(post: Post, is_open: bool) -> None:
         update(Post)
         .where(Post.id == post.id)
         .values(comments_open=is_open, updated_at=Post.updated_at)
-        .execution_options(synchronize_session="fetch", **COMMENT_COUNTS_ONLY)
+        .execution_options(synchronize_session="fetch", changes=[changes.COMMENT_COUNTS])
     )
     db.session.commit()

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from .. import changes
 from ..dates import format_date_time
 from ..extensions import db
 from ..mail import new_message_id
@@ -30,6 +31,8 @@ from .content import DigestContent, content_for_window
 from .lock import is_only_sender, sender_turn
 from .schedule import latest_digest_time, next_digest_time, previous_digest_time
 from .sending import digest_send_options, send_deliveries
+
+changes.declare_unseen(DigestRun, DigestDelivery)
 
 #: How summaries name each state, in the order they list them.
 STATE_WORDS = {

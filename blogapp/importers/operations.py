@@ -15,6 +15,7 @@ from typing import BinaryIO
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from .. import changes
 from ..blog.operations import labels_named, set_publication, set_rendered_body
 from ..dates import utcnow
 from ..extensions import db
@@ -315,7 +316,8 @@ class BloggerImport:
             if root in self.comment_ids
         ]
         if rows:
-            db.session.execute(update(Comment), rows)
+            threads = [changes.thread(post_id) for post_id in self.posts_with_new_comments]
+            db.session.execute(update(Comment).execution_options(changes=threads), rows)
 
 
 def recount_comments(post_ids: list[int]) -> None:
@@ -339,7 +341,8 @@ def recount_comments(post_ids: list[int]) -> None:
         db.session.execute(
             update(posts)
             .where(posts.c.id == bindparam("post"))
-            .values(comment_count=bindparam("count"), updated_at=posts.c.updated_at),
+            .values(comment_count=bindparam("count"), updated_at=posts.c.updated_at)
+            .execution_options(changes=[changes.COMMENT_COUNTS]),
             changed,
         )
 

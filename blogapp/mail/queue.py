@@ -18,11 +18,14 @@ from operator import attrgetter
 from flask import current_app
 from sqlalchemy import ColumnElement, Connection, delete, or_, select, update
 
+from .. import changes
 from ..dates import utcnow
 from ..extensions import db
 from ..models import UNFINISHED_STATES, DeliveryState, QueuedMail
 from .sender import PassReport, Sender, SendOptions, new_worker_id
 from .transport import OutgoingMessage
+
+changes.declare_unseen(QueuedMail)
 
 #: Messages sent over one SMTP connection.
 BATCH_SIZE = 50

@@ -5,10 +5,13 @@ from dataclasses import dataclass
 from flask import g, has_request_context
 from sqlalchemy import select
 
+from .. import changes
 from ..dates import utcnow
 from ..extensions import db
 from ..models import Subscription, User
 from .tokens import UnsubscribeRequest
+
+changes.declare_unseen(Subscription)
 
 
 class SubscriptionError(ValueError):

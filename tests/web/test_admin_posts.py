@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 from support.accounts import TEST_PASSWORD
 from werkzeug.routing import IntegerConverter
 
+from blogapp import changes
 from blogapp.dates import format_day_heading, to_local, utcnow
 from blogapp.extensions import db
 from blogapp.models import Comment, Post, PostStatus, Role
@@ -204,6 +205,7 @@ def test_a_scheduled_post_appears_at_its_time_without_any_job(signed_in):
         update(Post)
         .where(Post.id == post.id)
         .values(published_at=post.published_at - timedelta(minutes=20))
+        .execution_options(changes=[changes.post(post.id)])
     )
     db.session.commit()
 
