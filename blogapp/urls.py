@@ -9,6 +9,10 @@ from werkzeug.routing import IntegerConverter, MapAdapter, UnicodeConverter
 from .typed_text import LARGEST_ID
 
 ROOT_RELATIVE_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")/(?!/)')
+#: A year and a month in a dated address ("/2016/09/"): four and two digits, and only those a
+#: date can hold, so "/0000/" and "/2016/13/" are a 404 like any address that names nothing.
+YEAR = "<int(fixed_digits=4, min=1):year>"
+MONTH = "<int(fixed_digits=2, min=1, max=12):month>"
 
 
 def site_url() -> str:

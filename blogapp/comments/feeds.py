@@ -9,7 +9,7 @@ from ..blog.queries import find_visible_post, is_visible
 from ..extensions import db
 from ..models import Comment, CommentState, Post
 from ..text import excerpt_of, html_to_text
-from ..urls import external_url
+from ..urls import MONTH, YEAR, external_url
 from . import bp
 
 
@@ -52,7 +52,7 @@ def comments_feed() -> Response:
     )
 
 
-@bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<slug>/comments.atom")
+@bp.get(f"/{YEAR}/{MONTH}/<slug>/comments.atom")
 def post_comments_feed(year: int, month: int, slug: str) -> Response:
     post = find_visible_post(year, month, slug) or abort(404)
     return atom_response(

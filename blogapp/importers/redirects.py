@@ -11,6 +11,7 @@ from ..extensions import db
 from ..models import Comment, Label, Post
 from ..text import slugify
 from ..typed_text import whole_number
+from ..urls import MONTH, YEAR
 
 bp = Blueprint("legacy", __name__)
 
@@ -42,7 +43,7 @@ def comment_at_time(post: Post, shown: str | None) -> Comment | None:
     )
 
 
-@bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<name>.html")
+@bp.get(f"/{YEAR}/{MONTH}/<name>.html")
 def old_post(year: int, month: int, name: str) -> Response:
     post = post_at_old_path(f"/{year:04d}/{month:02d}/{name}.html") or abort(404)
     comment = comment_at_time(post, request.args.get("showComment"))

@@ -249,6 +249,20 @@ def test_archive_year_and_month_pages(client, make_post):
     assert "<h1>Posts from September 2016</h1>" in month
 
 
+@pytest.mark.parametrize(
+    "path", ["/0000/", "/9999/", "/0000/01/", "/9999/12/", "/2016/00/", "/2016/13/", "/0000/01/x"]
+)
+def test_archive_addresses_no_date_holds_or_with_nothing_in_them_are_not_found(
+    client, make_post, path
+):
+    make_post("September post", published_at=datetime(2016, 9, 10, 9, 0, tzinfo=UTC))
+
+    response = client.get(path)
+
+    assert response.status_code == 404
+    assert "There is no page at this address" in response.text
+
+
 def test_sidebar_archive_counts_years_and_months_newest_first(client, make_post):
     for day in (1, 2, 3):
         make_post(f"September {day}", published_at=datetime(2016, 9, day, 9, 0, tzinfo=UTC))
