@@ -30,6 +30,7 @@ from .security import (
     Cast,
     Target,
     png_bytes,
+    reading_rules,
 )
 from .security_targets import (
     address_of_post_with_held_comment,
@@ -317,3 +318,15 @@ CHANGES_WHO_IS_SIGNED_IN = {
 
 def form_data(data: FormData, cast: Cast) -> dict[str, object]:
     return data(cast) if callable(data) else dict(data)
+
+
+def page_paths(cast: Cast) -> list[str]:
+    """Every page a person opens: each rule without arguments, and each with one that names
+    something an administrator may see."""
+    paths = []
+    for rule in reading_rules(cast.app):
+        cases = [case for case in ACCESS.get(rule.endpoint, []) if ADMIN in case.allowed]
+        if rule.arguments and not cases:
+            continue
+        paths.append(cast.path(rule, cases[0].target(cast)) if cases else rule.rule)
+    return paths

@@ -3,8 +3,8 @@ pointed at its messages, only when it has an error, on every page the URL map li
 
 from html.parser import HTMLParser
 
-from support.security import ADMIN, READER_A, VISITOR, Cast, changing_rules, reading_rules
-from support.security_routes import ACCESS, ATTEMPTS, CHANGES_WHO_IS_SIGNED_IN, form_data
+from support.security import ADMIN, READER_A, VISITOR, Cast, changing_rules
+from support.security_routes import ATTEMPTS, CHANGES_WHO_IS_SIGNED_IN, form_data, page_paths
 
 #: What a template prints for a Python None it was handed as an attribute's value.
 PRINTED_NONE = {"None", "none", ""}
@@ -47,18 +47,6 @@ class Markup(HTMLParser):
             for _tag, attributes in self.elements
             if attributes.get("aria-invalid") == "true"
         ]
-
-
-def page_paths(cast: Cast) -> list[str]:
-    """Every page a person opens: each rule without arguments, and each with one that names
-    something its reader may see."""
-    paths = []
-    for rule in reading_rules(cast.app):
-        cases = [case for case in ACCESS.get(rule.endpoint, []) if ADMIN in case.allowed]
-        if rule.arguments and not cases:
-            continue
-        paths.append(cast.path(rule, cases[0].target(cast)) if cases else rule.rule)
-    return paths
 
 
 def test_no_page_tells_a_screen_reader_a_field_is_invalid_when_it_is_not(app):
