@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
+from .instance_files import write_private_file
+
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 
 #: Environment variables read as they are, and the type each one is parsed as.
@@ -124,10 +126,7 @@ def write_secret_key_file(instance_path: str) -> bool:
     path = Path(instance_path) / SECRET_KEY_FILE
     if path.exists():
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(secrets.token_hex(32))
+    write_private_file(path, secrets.token_hex(32).encode(), exclusive=True)
     return True
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from .dates import local_date, utcnow
 from .extensions import db
+from .instance_files import write_private_file
 from .models import Upload, User
 
 #: The formats an upload may be, as Pillow names them, with their type and file extension.
@@ -103,11 +104,7 @@ def new_image_path(extension: str) -> str:
 
 def write_new_file(relative: str, data: bytes) -> Path:
     """Write ``data`` to a file that must not exist yet."""
-    target = upload_folder() / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("xb") as handle:
-        handle.write(data)
-    return target
+    return write_private_file(upload_folder() / relative, data, exclusive=True)
 
 
 def shown_file_name(name: str | None) -> str:

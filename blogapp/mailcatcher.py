@@ -25,6 +25,7 @@ from flask import Flask, current_app
 
 from .dates import utcnow
 from .extensions import mail
+from .instance_files import write_private_file
 
 CATCHER_KEY = "blogapp.mail_catcher"
 #: The names the catcher gives files; anything else is not served from the outbox.
@@ -42,10 +43,8 @@ def catcher_is_running() -> bool:
 
 def save_to_outbox(folder: Path, content: bytes) -> Path:
     """Write one message atomically, named so that names sort oldest to newest."""
-    folder.mkdir(parents=True, exist_ok=True)
     name = f"{utcnow():%Y%m%dT%H%M%S%f}-{secrets.token_hex(4)}.eml"
-    partial = folder / f".{name}.part"
-    partial.write_bytes(content)
+    partial = write_private_file(folder / f".{name}.part", content, exclusive=True)
     return partial.rename(folder / name)
 
 

@@ -10,6 +10,7 @@ from flask import Flask
 from werkzeug.serving import run_simple
 
 from .demo import DEMO_CREDENTIALS_FILE, demo_login_hint
+from .instance_files import say_what_was_tightened
 from .mailcatcher import local_mail_unless_configured
 from .scheduler import BackgroundJobs
 
@@ -42,6 +43,7 @@ def serve(app: Flask, host: str, port: int) -> None:
     """Serve with Werkzeug, without the reloader, so background work starts exactly once."""
     if not app.config.get("SECRET_KEY"):
         raise click.ClickException("No secret key: run `flask setup` first (or set SECRET_KEY).")
+    say_what_was_tightened(app)
     address = f"http://{host}:{port}"
     click.echo(f"\n  {app.config['BLOG_TITLE']} is at {address}/")
     click.echo("  " + demo_login_hint(Path(app.instance_path) / DEMO_CREDENTIALS_FILE))

@@ -1,6 +1,5 @@
 """The demo blog ``make run`` shows on an empty database: posts written for this project."""
 
-import os
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -9,6 +8,7 @@ from pathlib import Path
 from ..auth.operations import create_user
 from ..blog.operations import PostFields, create_post
 from ..dates import blog_zone, utcnow
+from ..instance_files import write_private_file
 from ..models import PostStatus, Role, User
 from .bulletins import load_demo_bulletins
 from .comments import load_demo_comments
@@ -56,10 +56,7 @@ def demo_publication_time(days_ago: int, time_of_day: time) -> datetime:
 
 def write_credentials(path: Path, password: str) -> None:
     """Keep the demo editor's password where only this machine's owner can read it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(f"{DEMO_EDITOR_EMAIL}\n{password}\n")
+    write_private_file(path, f"{DEMO_EDITOR_EMAIL}\n{password}\n".encode())
 
 
 def demo_login_hint(credentials_path: Path) -> str:
