@@ -19,6 +19,7 @@ from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
+import click
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from flask import Flask, current_app
@@ -75,11 +76,14 @@ def free_port() -> int:
 
 
 def start_mail_catcher(folder: Path, port: int) -> Controller:
-    """Start the catcher on 127.0.0.1:``port``; a clear error if the port is taken."""
+    """Start the catcher on 127.0.0.1:``port``, or on a free port when another program holds
+    that one, saying which port was busy, which one it took and how to choose."""
     if not port_is_free(port):
-        raise OSError(
-            f"Port {port} is in use, so the local mail catcher cannot start there: "
-            "set MAIL_CATCHER_PORT to a free port, or MAIL_SERVER to a real mail server."
+        busy, port = port, free_port()
+        click.echo(
+            f"  Port {busy} is busy (another program is listening there), so the mail catcher "
+            f"listens on port {port} instead. To choose its port, set MAIL_CATCHER_PORT, "
+            f"for example: MAIL_CATCHER_PORT={busy + 1} make run"
         )
     controller = Controller(OutboxHandler(folder), hostname="127.0.0.1", port=port)
     controller.start()

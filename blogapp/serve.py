@@ -32,7 +32,8 @@ def background_work(app: Flask) -> Iterator[None]:
         if outbox is None:
             click.echo(f"  Mail goes out through {app.config['MAIL_SERVER']}.")
         else:
-            click.echo(f"  Mail is caught on port {port} and kept in {outbox}: see /admin/outbox.")
+            caught = f"port {app.config['MAIL_PORT']} and kept in {outbox}"
+            click.echo(f"  Mail is caught on {caught}: see /admin/outbox.")
         jobs = BackgroundJobs(app)
         jobs.start()
         stack.callback(jobs.stop)
