@@ -43,6 +43,8 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
 }
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
+#: Where links point when SITE_URL is not set (``flask serve`` swaps in where it listens).
+DEFAULT_SITE_URL = "http://127.0.0.1:5000"
 
 
 def default_settings(instance_path: str) -> dict[str, Any]:
@@ -50,7 +52,6 @@ def default_settings(instance_path: str) -> dict[str, Any]:
     instance = Path(instance_path)
     return {
         "DATABASE_URL": f"sqlite:///{instance / 'blogapp.db'}",
-        "SITE_URL": "http://127.0.0.1:5000",
         "BLOG_TITLE": "On Probation",
         "BLOG_DESCRIPTION": "News, views and union bulletins for everyone who works in probation.",
         "BLOG_TIMEZONE": "Europe/London",
@@ -155,6 +156,9 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
             app.config["SECRET_KEY"] = read_secret_key_file(app.instance_path)
     else:
         app.config.from_mapping(test_config)
+    app.config["SITE_URL_IS_DEFAULT"] = not app.config.get("SITE_URL")
+    if app.config["SITE_URL_IS_DEFAULT"]:
+        app.config["SITE_URL"] = DEFAULT_SITE_URL
     app.config["DATABASE_URL"] = normalise_database_url(app.config["DATABASE_URL"])
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["DATABASE_URL"]))

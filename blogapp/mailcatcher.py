@@ -61,7 +61,10 @@ class OutboxHandler:
 
 
 def port_is_free(port: int) -> bool:
+    """Whether a server could listen on ``port`` (as aiosmtpd does, past connections that
+    are only closing count as free)."""
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
