@@ -55,6 +55,8 @@ from .security_targets import (
     nothing,
     old_address_of_public_post,
     old_address_of_scheduled_post,
+    old_comment_feed_of_public_post,
+    old_comment_feed_of_scheduled_post,
     old_label_address,
     outbox_message,
     post_with_held_comment,
@@ -153,6 +155,11 @@ ACCESS: dict[str, list[Case]] = {
         Case(old_address_of_scheduled_post, NOBODY),
     ],
     "legacy.old_label": [Case(old_label_address, EVERYONE)],
+    "legacy.old_label_feed": [Case(old_label_address, EVERYONE)],
+    "legacy.old_post_comments_feed": [
+        Case(old_comment_feed_of_public_post, EVERYONE),
+        Case(old_comment_feed_of_scheduled_post, NOBODY),
+    ],
     "bulletins.bulletin": [Case(bulletin_address, EVERYONE), Case(future_bulletin_address, NOBODY)],
     "bulletins.bulletin_without_slug": [Case(bulletin, EVERYONE), Case(future_bulletin, NOBODY)],
     # Files: the stylesheet, and images for posts (random names, served to anyone).
