@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from ..auth.forms import printable
 from ..blog.operations import PostFields, parse_label_names
+from ..blog.queries import post_numbered_in_series
 from ..dates import blog_zone, format_local_input, utcnow
 
 MAX_LABELS = 20
@@ -89,10 +90,14 @@ class PostForm(ImageFields, FlaskForm):
         if field.data is not None and not (self.series.data or "").strip():
             raise ValidationError("Name the series this number belongs to, or leave it empty.")
 
-    def validate_for(self, action: str, now: datetime | None = None) -> bool:
-        """Check the fields, and what the chosen button needs (a body, a time)."""
+    def validate_for(
+        self, action: str, now: datetime | None = None, post_id: int | None = None
+    ) -> bool:
+        """Check the fields, and what the chosen button needs (a body, a time); ``post_id``
+        is the post being edited, which may keep its own number in its series."""
         valid = self.validate()
         now = now or utcnow()
+        self.refuse_a_taken_series_number(post_id)
         if action in {"publish", "schedule", "update"} and not (self.body.data or "").strip():
             add_error(self.body, "Write the post before publishing it.")
         when = self.publish_at.data
@@ -107,6 +112,19 @@ class PostForm(ImageFields, FlaskForm):
                 "That time is still to come. To schedule this post, unpublish it first.",
             )
         return valid and not self.errors
+
+    def refuse_a_taken_series_number(self, post_id: int | None) -> None:
+        """Two posts cannot both be "Latest From Napo 119": name the one that is."""
+        series, number = (self.series.data or "").strip(), self.series_number.data
+        if not series or number is None or self.series_number.errors:
+            return
+        other = post_numbered_in_series(series, number, post_id)
+        if other is not None:
+            add_error(
+                self.series_number,
+                f"“{other.title}” is already number {number} in {other.series.name}. "
+                "Give this post the next free number, or change that post first.",
+            )
 
     def post_fields(self) -> PostFields:
         """What the editor typed, ready for the post operations."""
