@@ -5,6 +5,8 @@ from wtforms import DateTimeLocalField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..auth.forms import printable
+from .fetching import FeedError, check_public_address
+from .ingest import fetch_limits
 from .operations import SOURCE_LENGTH, TITLE_LENGTH, is_web_address
 
 BODY_LENGTH = 200_000
@@ -16,6 +18,20 @@ def web_address(form: FlaskForm, field: URLField) -> None:
     """Only http:// and https:// addresses: nothing else is fetched or linked to."""
     if field.data and not is_web_address(field.data):
         raise ValidationError("Enter a web address starting with http:// or https://.")
+
+
+def public_address(form: FlaskForm, field: URLField) -> None:
+    """A feed on this machine or the local network is refused when it is added, as it would
+    be at every fetch (unless BULLETIN_FEEDS_ALLOW_PRIVATE is on)."""
+    if field.errors or not field.data:
+        return
+    try:
+        check_public_address(field.data.strip(), fetch_limits())
+    except FeedError as error:
+        raise ValidationError(
+            f"{error} The blog fetches union feeds from the public web only: "
+            "give the address the union publishes its feed at."
+        ) from error
 
 
 class BulletinForm(FlaskForm):
@@ -65,6 +81,7 @@ class FeedForm(FlaskForm):
             Length(max=URL_LENGTH),
             printable,
             web_address,
+            public_address,
         ],
     )
 
