@@ -60,7 +60,7 @@ def old_label(name: str) -> Response:
 # Blogger's feeds: readers' feed readers keep asking for them after the move ------------------
 #: Blogger served each feed in full ("default") and as summaries; both now lead to our Atom
 #: feed (any ``?alt=rss`` is dropped with the rest of the query: the feed is Atom).
-FEED_KINDS = ("default", "summary")
+FEED_KIND = "<any(default, summary):kind>"
 
 
 def legacy_post_feed_owner(post_number: int) -> Post | None:
@@ -70,26 +70,23 @@ def legacy_post_feed_owner(post_number: int) -> Post | None:
     )
 
 
-def old_posts_feed() -> Response:
+@bp.get(f"/feeds/posts/{FEED_KIND}")
+def old_posts_feed(kind: str) -> Response:
     return redirect(url_for("blog.posts_feed"), 301)
 
 
-def old_comments_feed() -> Response:
+@bp.get(f"/feeds/comments/{FEED_KIND}")
+def old_comments_feed(kind: str) -> Response:
     return redirect(url_for("comments.comments_feed"), 301)
 
 
-def old_label_feed(name: str) -> Response:
+@bp.get(f"/feeds/posts/{FEED_KIND}/-/<name>")
+def old_label_feed(kind: str, name: str) -> Response:
     label = db.session.scalar(select(Label).where(Label.slug == slugify(name, 100))) or abort(404)
     return redirect(url_for("blog.label_feed", slug=label.slug), 301)
 
 
-def old_post_comments_feed(post_number: int) -> Response:
+@bp.get(f"/feeds/<int:post_number>/comments/{FEED_KIND}")
+def old_post_comments_feed(post_number: int, kind: str) -> Response:
     post = legacy_post_feed_owner(post_number) or abort(404)
     return redirect(url_for("comments.post_comments_feed", **post.url_values), 301)
-
-
-for kind in FEED_KINDS:
-    bp.add_url_rule(f"/feeds/posts/{kind}", view_func=old_posts_feed)
-    bp.add_url_rule(f"/feeds/comments/{kind}", view_func=old_comments_feed)
-    bp.add_url_rule(f"/feeds/posts/{kind}/-/<name>", view_func=old_label_feed)
-    bp.add_url_rule(f"/feeds/<int:post_number>/comments/{kind}", view_func=old_post_comments_feed)

@@ -84,7 +84,7 @@ def with_blogger_number(post: Post) -> dict[str, object]:
     number = 7_000_000 + post.id
     post.legacy_id = f"tag:blogger.com,1999:blog-42.post-{number}"
     db.session.commit()
-    return {"post_number": number}
+    return {"post_number": number, "kind": "default"}
 
 
 def old_comment_feed_of_public_post(cast: Cast) -> Target:
@@ -94,6 +94,15 @@ def old_comment_feed_of_public_post(cast: Cast) -> Target:
 def old_comment_feed_of_scheduled_post(cast: Cast) -> Target:
     post = cast.post(PostStatus.SCHEDULED)
     return Target(with_blogger_number(post), post.title)
+
+
+def old_label_feed_address(cast: Cast) -> Target:
+    post = cast.post(labels=[cast.unique("Label")])
+    return Target({"kind": "summary", "name": post.labels[0].name})
+
+
+def old_feed_address(cast: Cast) -> Target:
+    return Target({"kind": "default"})
 
 
 def label_of_public_post(cast: Cast) -> Target:
