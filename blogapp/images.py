@@ -113,8 +113,11 @@ def shown_file_name(name: str | None) -> str:
     return base[:255] or "image"
 
 
-def store_image(stream: IO[bytes], original_name: str | None, uploader: User | None) -> Upload:
-    """Check an uploaded file, keep it under UPLOAD_FOLDER and record it; or ImageRefused."""
+def store_image(
+    stream: IO[bytes], original_name: str | None, uploader: User | None, description: str = ""
+) -> Upload:
+    """Check an uploaded file, keep it under UPLOAD_FOLDER and record it with what it shows
+    (its alt text); or ImageRefused."""
     name = shown_file_name(original_name)
     data = read_limited(stream, name, current_app.config["UPLOAD_MAX_BYTES"])
     kind = identify_image(data, name)
@@ -123,6 +126,7 @@ def store_image(stream: IO[bytes], original_name: str | None, uploader: User | N
     upload = Upload(
         path=relative,
         original_name=name,
+        description=" ".join(description.split())[:300],
         content_type=kind.content_type,
         size=len(data),
         width=kind.width,
@@ -158,7 +162,7 @@ def upload_url(upload: Upload) -> str:
     return url_for("media.upload", filename=upload.path)
 
 
-def image_markdown(upload: Upload, description: str | None = None) -> str:
+def image_markdown(upload: Upload) -> str:
     """The Markdown an editor pastes into a post: ``![description](/uploads/…)``."""
-    alt = " ".join((description or "").replace("[", "(").replace("]", ")").split())
+    alt = " ".join(upload.description.replace("[", "(").replace("]", ")").split())
     return f"![{alt or 'Alt text'}]({upload_url(upload)})"
