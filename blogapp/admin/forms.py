@@ -2,7 +2,6 @@
 
 from datetime import UTC, datetime
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
 from wtforms import BooleanField, Field, IntegerField, StringField, TextAreaField
@@ -13,6 +12,7 @@ from ..auth.forms import printable
 from ..blog.operations import PostFields, parse_label_names
 from ..blog.queries import post_numbered_in_series
 from ..dates import blog_zone, format_local_input, utcnow
+from ..forms import BlogForm
 
 MAX_LABELS = 20
 MAX_LABEL_LENGTH = 100
@@ -58,11 +58,11 @@ class ImageFields:
         return data if isinstance(data, FileStorage) and data.filename else None
 
 
-class UploadForm(ImageFields, FlaskForm):
+class UploadForm(ImageFields, BlogForm):
     pass
 
 
-class PostForm(ImageFields, FlaskForm):
+class PostForm(ImageFields, BlogForm):
     title = StringField(
         "Title",
         validators=[DataRequired(message="Give the post a title."), Length(max=300), printable],
@@ -138,5 +138,5 @@ class PostForm(ImageFields, FlaskForm):
         )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BlogForm):
     """A form with nothing but its CSRF token, for buttons such as Delete and Unpublish."""

@@ -5,6 +5,7 @@ from wtforms import DateTimeLocalField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..auth.forms import printable
+from ..forms import BlogForm
 from .fetching import FeedError, check_public_address
 from .ingest import fetch_limits
 from .operations import SOURCE_LENGTH, TITLE_LENGTH, is_web_address
@@ -34,7 +35,7 @@ def public_address(form: FlaskForm, field: URLField) -> None:
         ) from error
 
 
-class BulletinForm(FlaskForm):
+class BulletinForm(BlogForm):
     source = StringField(
         "Source",
         validators=[
@@ -65,7 +66,7 @@ class BulletinForm(FlaskForm):
     )
 
 
-class FeedForm(FlaskForm):
+class FeedForm(BlogForm):
     name = StringField(
         "Name",
         validators=[
@@ -86,5 +87,5 @@ class FeedForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BlogForm):
     """A button that only needs its CSRF token."""

@@ -260,10 +260,10 @@ def test_schedule_needs_a_time_still_to_come(signed_in, publish_at, message):
         ("draft", {"title": "   "}, "Give the post a title."),
         ("publish", {"body": ""}, "Write the post before publishing it."),
         ("draft", {"series_number": "3"}, "Name the series this number belongs to"),
-        ("draft", {"series": "Napo", "series_number": "three"}, "Not a valid integer value"),
+        ("draft", {"series": "Napo", "series_number": "three"}, "Enter a whole number, such as"),
         ("draft", {"series": "Napo", "series_number": "0"}, "Give a number from 1."),
         ("draft", {"labels": "x" * 101}, "A label can be at most 100 characters long."),
-        ("draft", {"title": "t" * 301}, "Field cannot be longer than 300 characters."),
+        ("draft", {"title": "t" * 301}, "longer than the 300 characters this box takes"),
     ],
 )
 def test_a_bad_form_is_shown_again_with_the_problem_and_saves_nothing(
