@@ -180,10 +180,11 @@ class OneAddressPerPage(MapAdapter):
             raise MovedPermanently(self.make_redirect_url(trimmed, query_args)) from None
 
     def matches(self, path: str, method: str | None) -> bool:
-        """Whether a rule answers ``path`` (a redirect or another method's rule counts)."""
+        """Whether a rule answers ``path`` itself (another method's rule counts; a redirect
+        does not: Werkzeug sends "/2016/13" on to "/2016/13/", the 404 we came from)."""
         try:
             super().match(path, method)
-        except NotFound:
+        except (NotFound, RequestRedirect):
             return False
         except HTTPException:
             return True

@@ -59,3 +59,13 @@ def test_the_query_goes_along(client, asked, moved_to):
 def test_a_form_sent_to_the_other_form_is_never_turned_into_a_get(client):
     assert client.post("/2016").status_code != 301
     assert client.post("/auth/login/").status_code != 301
+
+
+@pytest.mark.parametrize(
+    "path", ["/2016/13/", "/0000/", "/label/", "/nothing-here/", "/2016/09/x/y/"]
+)
+def test_an_address_of_no_page_is_not_found_without_going_round_in_circles(client, path):
+    response = client.get(path, follow_redirects=True)
+
+    assert response.status_code == 404
+    assert len(response.history) <= 1
