@@ -142,7 +142,8 @@ def test_post_page_has_title_day_body_labels_and_an_empty_comment_thread(client,
     assert "Saturday, 24 September 2016" in page
     assert "<blockquote>\n<p>The service is in crisis.</p>\n</blockquote>" in page
     assert 'href="/label/parliament" rel="tag">Parliament</a>' in page
-    assert '<h2 id="comments-heading">No comments</h2>' in page
+    assert '<h2 id="comments-heading">Comments</h2>' in page
+    assert page.count("No comments") == 1, "said once, under the heading"
     assert "No comments yet." in page
 
 

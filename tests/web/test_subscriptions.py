@@ -210,3 +210,12 @@ def test_a_tampered_token_is_refused_and_changes_nothing(app, followed, make_use
         assert "This unsubscribe link is not valid" in response.text
     assert fresh(followed).active
     assert subscription_of(other).active
+
+
+def test_the_follow_by_email_page_has_one_follow_box(client, reader):
+    client.login(reader.email, TEST_PASSWORD)
+
+    page = client.get("/subscribe").text
+
+    assert "widget--follow" not in page
+    assert page.count('type="search"') == 1
