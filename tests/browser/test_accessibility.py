@@ -4,6 +4,7 @@ with errors."""
 
 import pytest
 from support.accessibility import accessibility_violations
+from support.browser import signed_in_tab
 from support.security import ADMIN, VISITOR, Cast
 from support.security_routes import page_paths
 
@@ -16,17 +17,6 @@ TYPED_FORM = (
 )
 #: Pages whose form is not sent blank: sending it would sign the reader out or stop mail.
 NOT_SENT = ("/auth/logout", "/unsubscribe/")
-
-
-def signed_in_tab(browser, live_server: str, cast: Cast, role: str):
-    """A browser tab carrying the session cookie of ``role``'s test client."""
-    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
-    cookie = cast.clients[role].get_cookie("session")
-    if cookie is not None:
-        context.add_cookies([{"name": "session", "value": cookie.value, "url": live_server}])
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    return tab
 
 
 def send_blank(tab) -> bool:
