@@ -24,7 +24,7 @@ from .scheduler import register_jobs
 from .security import register_security_headers, trust_reverse_proxies
 from .session_teardown import register_session_teardown
 from .templating import register_template_globals
-from .urls import register_url_converters
+from .urls import BlogFlask, register_url_converters
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS_FOLDER = Path(__file__).resolve().parent / "migrations"
@@ -32,7 +32,7 @@ MIGRATIONS_FOLDER = Path(__file__).resolve().parent / "migrations"
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application; wires things together and does nothing else."""
-    app = Flask(
+    app = BlogFlask(
         __name__,
         instance_path=instance_folder(test_config),
         instance_relative_config=True,

@@ -17,6 +17,7 @@ from .demo import DEMO_CREDENTIALS_FILE, demo_login_hint, load_demo
 from .digest.cli import digest_cli
 from .extensions import db
 from .importers.commands import import_blogger_command
+from .instance_files import make_private_folder, say_what_was_tightened
 from .mail.cli import mail_cli
 from .models import Post, Role, User
 from .remote_images import copy_remote_images
@@ -36,8 +37,8 @@ def database_is_empty() -> bool:
 @with_appcontext
 def setup_command() -> None:
     """Prepare instance/: secret key, database schema, demo content on an empty database."""
-    instance = Path(current_app.instance_path)
-    instance.mkdir(parents=True, exist_ok=True)
+    instance = make_private_folder(Path(current_app.instance_path))
+    say_what_was_tightened(current_app)
     if not current_app.config.get("SECRET_KEY") and write_secret_key_file(str(instance)):
         click.echo(f"Wrote a new secret key to {instance / 'secret_key'}.")
     upgrade()

@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
+from .instance_files import write_private_file
+
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 
 #: Environment variables read as they are, and the type each one is parsed as.
@@ -52,6 +54,8 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
 }
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
+#: Where links point when SITE_URL is not set (``flask serve`` swaps in where it listens).
+DEFAULT_SITE_URL = "http://127.0.0.1:5000"
 
 
 def default_settings(instance_path: str) -> dict[str, Any]:
@@ -59,7 +63,6 @@ def default_settings(instance_path: str) -> dict[str, Any]:
     instance = Path(instance_path)
     return {
         "DATABASE_URL": f"sqlite:///{instance / 'blogapp.db'}",
-        "SITE_URL": "http://127.0.0.1:5000",
         #: Let a production server (wsgi.py) run with a SITE_URL that is not https.
         "ALLOW_HTTP": False,
         "BLOG_TITLE": "On Probation",
@@ -147,10 +150,7 @@ def write_secret_key_file(instance_path: str) -> bool:
     path = Path(instance_path) / SECRET_KEY_FILE
     if path.exists():
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(secrets.token_hex(32))
+    write_private_file(path, secrets.token_hex(32).encode(), exclusive=True)
     return True
 
 
@@ -179,6 +179,9 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
             app.config["SECRET_KEY"] = read_secret_key_file(app.instance_path)
     else:
         app.config.from_mapping(test_config)
+    app.config["SITE_URL_IS_DEFAULT"] = not app.config.get("SITE_URL")
+    if app.config["SITE_URL_IS_DEFAULT"]:
+        app.config["SITE_URL"] = DEFAULT_SITE_URL
     app.config["DATABASE_URL"] = normalise_database_url(app.config["DATABASE_URL"])
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["DATABASE_URL"]))

@@ -5,6 +5,8 @@ import sqlite3
 from sqlalchemy import Engine, event
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from .instance_files import create_private_database_file, sqlite_database_path
+
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
@@ -32,6 +34,9 @@ def configure_sqlite_connections(engine: Engine) -> None:
     """
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", apply_sqlite_pragmas)
+        database = sqlite_database_path(engine.url)
+        if database is not None:
+            event.listen(engine, "do_connect", lambda *_: create_private_database_file(database))
 
 
 def is_postgresql(engine: Engine) -> bool:

@@ -1,6 +1,6 @@
 """Times are stored in UTC and shown in the blog's zone, in the blog's own style."""
 
-from datetime import UTC, date, datetime
+from datetime import MAXYEAR, UTC, date, datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -78,20 +78,35 @@ def format_date_time(moment: datetime, zone: ZoneInfo | None = None) -> str:
     return f"{local.day} {MONTH_NAMES[local.month - 1]} {local.year} at {local:%H:%M}"
 
 
+#: Where time runs out: the end of a period that closes after the year 9999.
+END_OF_TIME = datetime.max.replace(tzinfo=UTC)
+#: Where time begins: the start of a day that began before 1 January of the year 1 in UTC.
+START_OF_TIME = datetime.min.replace(tzinfo=UTC)
+
+
 def local_midnight(day: date) -> datetime:
-    """The UTC instant at which ``day`` begins for readers."""
-    return datetime(day.year, day.month, day.day, tzinfo=blog_zone()).astimezone(UTC)
+    """The UTC instant at which ``day`` begins for readers (the first instant there is, for
+    the year 1's first day in a zone ahead of UTC)."""
+    try:
+        return datetime(day.year, day.month, day.day, tzinfo=blog_zone()).astimezone(UTC)
+    except OverflowError:
+        return START_OF_TIME
 
 
 def local_month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
     """[start, end) in UTC of a calendar month in the blog's zone."""
-    following = date(year + month // 12, month % 12 + 1, 1)
-    return local_midnight(date(year, month, 1)), local_midnight(following)
+    next_year, next_month = year + month // 12, month % 12 + 1
+    return local_midnight(date(year, month, 1)), start_of_month(next_year, next_month)
 
 
 def local_year_bounds(year: int) -> tuple[datetime, datetime]:
     """[start, end) in UTC of a calendar year in the blog's zone."""
-    return local_midnight(date(year, 1, 1)), local_midnight(date(year + 1, 1, 1))
+    return local_midnight(date(year, 1, 1)), start_of_month(year + 1, 1)
+
+
+def start_of_month(year: int, month: int) -> datetime:
+    """When a month begins in UTC; a month after the year 9999 has not begun by the end."""
+    return local_midnight(date(year, month, 1)) if year <= MAXYEAR else END_OF_TIME
 
 
 def parse_local_datetime(text: str) -> datetime:

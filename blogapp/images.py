@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from . import changes
 from .dates import local_date, utcnow
 from .extensions import db
+from .instance_files import write_private_file
 from .models import Upload, User
 
 #: An image shows only in the post it is put in.
@@ -107,11 +108,7 @@ def new_image_path(extension: str) -> str:
 
 def write_new_file(relative: str, data: bytes) -> Path:
     """Write ``data`` to a file that must not exist yet."""
-    target = upload_folder() / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("xb") as handle:
-        handle.write(data)
-    return target
+    return write_private_file(upload_folder() / relative, data, exclusive=True)
 
 
 def shown_file_name(name: str | None) -> str:
@@ -120,8 +117,11 @@ def shown_file_name(name: str | None) -> str:
     return base[:255] or "image"
 
 
-def store_image(stream: IO[bytes], original_name: str | None, uploader: User | None) -> Upload:
-    """Check an uploaded file, keep it under UPLOAD_FOLDER and record it; or ImageRefused."""
+def store_image(
+    stream: IO[bytes], original_name: str | None, uploader: User | None, description: str = ""
+) -> Upload:
+    """Check an uploaded file, keep it under UPLOAD_FOLDER and record it with what it shows
+    (its alt text); or ImageRefused."""
     name = shown_file_name(original_name)
     data = read_limited(stream, name, current_app.config["UPLOAD_MAX_BYTES"])
     kind = identify_image(data, name)
@@ -130,6 +130,7 @@ def store_image(stream: IO[bytes], original_name: str | None, uploader: User | N
     upload = Upload(
         path=relative,
         original_name=name,
+        description=" ".join(description.split())[:300],
         content_type=kind.content_type,
         size=len(data),
         width=kind.width,
@@ -165,7 +166,7 @@ def upload_url(upload: Upload) -> str:
     return url_for("media.upload", filename=upload.path)
 
 
-def image_markdown(upload: Upload, description: str | None = None) -> str:
+def image_markdown(upload: Upload) -> str:
     """The Markdown an editor pastes into a post: ``![description](/uploads/…)``."""
-    alt = " ".join((description or "").replace("[", "(").replace("]", ")").split())
+    alt = " ".join(upload.description.replace("[", "(").replace("]", ")").split())
     return f"![{alt or 'Alt text'}]({upload_url(upload)})"

@@ -23,6 +23,7 @@ from flask import Flask, current_app
 
 from .dates import blog_zone, utcnow
 from .mail.catcher import local_mail_unless_configured
+from .mail.transport import LOCAL_SERVER_KEY
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +116,8 @@ def background_services(app: Flask) -> Iterator[None]:
         if outbox is None:
             click.echo(f"  Mail goes out through {app.config['MAIL_SERVER']}.")
         else:
-            click.echo(f"  Mail is caught on port {port} and kept in {outbox}: see /admin/outbox.")
+            caught = f"port {app.extensions[LOCAL_SERVER_KEY][1]} and kept in {outbox}"
+            click.echo(f"  Mail is caught on {caught}: see /admin/outbox.")
         jobs = BackgroundJobs(app)
         jobs.start()
         stack.callback(jobs.stop)

@@ -1,6 +1,7 @@
 """The one-process server behind ``make run``: the blog and its background work together."""
 
 import signal
+import socket
 from pathlib import Path
 
 import click
@@ -8,7 +9,47 @@ from flask import Flask
 from werkzeug.serving import run_simple
 
 from .demo import DEMO_CREDENTIALS_FILE, demo_login_hint
+from .instance_files import say_what_was_tightened
 from .scheduler import background_services
+
+#: Hosts that mean "every interface": links name this machine's loopback address instead.
+WILDCARD_HOSTS = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}  # noqa: S104
+
+
+def listening_address(host: str, port: int) -> str:
+    """The address a browser on this machine opens: ``http://127.0.0.1:8000``."""
+    shown = WILDCARD_HOSTS.get(host, host)
+    if ":" in shown and not shown.startswith("["):
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}"
+
+
+def follow_the_server(app: Flask, address: str) -> None:
+    """Links in mail, feeds and the sitemap: where this server listens when SITE_URL is not
+    set; SITE_URL when it is, saying so if that is somewhere else."""
+    if app.config.get("SITE_URL_IS_DEFAULT"):
+        app.config["SITE_URL"] = address
+        return
+    site_url = app.config["SITE_URL"].rstrip("/")
+    if site_url.lower() != address.lower():
+        click.echo(
+            f"  SITE_URL is {site_url}, but this server listens on {address}: links in mail, "
+            "feeds and the sitemap go to SITE_URL. Unset SITE_URL to have them follow the server."
+        )
+
+
+def refuse_a_busy_port(host: str, port: int) -> None:
+    """Stop before anything starts when another program already listens on ``port``."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise click.ClickException(
+                f"Port {port} is busy (another program is listening there), so the blog cannot "
+                f"be served on it. Choose another port, for example: make run PORT={port + 1}"
+            ) from error
 
 
 def stop_on_sigterm(*_: object) -> None:
@@ -20,7 +61,10 @@ def serve(app: Flask, host: str, port: int) -> None:
     """Serve with Werkzeug, without the reloader, so background work starts exactly once."""
     if not app.config.get("SECRET_KEY"):
         raise click.ClickException("No secret key: run `flask setup` first (or set SECRET_KEY).")
-    address = f"http://{host}:{port}"
+    refuse_a_busy_port(host, port)
+    say_what_was_tightened(app)
+    address = listening_address(host, port)
+    follow_the_server(app, address)
     click.echo(f"\n  {app.config['BLOG_TITLE']} is at {address}/")
     click.echo("  " + demo_login_hint(Path(app.instance_path) / DEMO_CREDENTIALS_FILE))
     signal.signal(signal.SIGTERM, stop_on_sigterm)

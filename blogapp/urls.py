@@ -1,14 +1,20 @@
 """Addresses: absolute URLs on the site address, safe redirect targets, and what a path may hold."""
 
 import re
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, has_request_context, request, url_for
-from werkzeug.routing import IntegerConverter, MapAdapter, UnicodeConverter
+from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.routing import IntegerConverter, Map, MapAdapter, RequestRedirect, UnicodeConverter
 
 from .typed_text import LARGEST_ID
 
 ROOT_RELATIVE_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")/(?!/)')
+#: A year and a month in a dated address ("/2016/09/"): four and two digits, and only those a
+#: date can hold, so "/0000/" and "/2016/13/" are a 404 like any address that names nothing.
+YEAR = "<int(fixed_digits=4, min=1):year>"
+MONTH = "<int(fixed_digits=2, min=1, max=12):month>"
 
 
 def site_url() -> str:
@@ -135,3 +141,72 @@ def register_url_converters(app: Flask) -> None:
     app.url_map.converters.update(
         int=IdConverter, default=PrintableTextConverter, string=PrintableTextConverter
     )
+
+
+# One address per page ------------------------------------------------------------------------
+#: Methods whose redirect may become a 301 (a form sent by POST keeps Werkzeug's 308).
+READING_METHODS = {"GET", "HEAD"}
+
+
+class MovedPermanently(RequestRedirect):
+    code = 301
+
+
+class OneAddressPerPage(MapAdapter):
+    """Each page has one address, with or without its trailing slash as its rule says; the
+    other form answers 301 to it (Werkzeug adds a missing slash with a 308, and a slash too
+    many is its 404), so caches and search engines see one address."""
+
+    def match(  # type: ignore[override]
+        self,
+        path_info: str | None = None,
+        method: str | None = None,
+        return_rule: bool = False,
+        query_args: object = None,
+        websocket: bool | None = None,
+    ) -> tuple[object, dict]:
+        path = self.path_info if path_info is None else path_info
+        reading = (method or self.default_method).upper() in READING_METHODS
+        try:
+            return super().match(path_info, method, return_rule, query_args, websocket)
+        except RequestRedirect as moved:
+            if reading and moved.code == 308:
+                raise MovedPermanently(moved.new_url) from None
+            raise
+        except NotFound:
+            trimmed = path.rstrip("/")
+            if not reading or trimmed == path or not trimmed or not self.matches(trimmed, method):
+                raise
+            raise MovedPermanently(self.make_redirect_url(trimmed, query_args)) from None
+
+    def matches(self, path: str, method: str | None) -> bool:
+        """Whether a rule answers ``path`` itself (another method's rule counts; a redirect
+        does not: Werkzeug sends "/2016/13" on to "/2016/13/", the 404 we came from)."""
+        try:
+            super().match(path, method)
+        except (NotFound, RequestRedirect):
+            return False
+        except HTTPException:
+            return True
+        return True
+
+
+class OneAddressMap(Map):
+    """A URL map whose adapters are ``OneAddressPerPage`` (Werkzeug's binding methods name
+    MapAdapter itself, so the adapter they make is given the subclass)."""
+
+    def bind(self, *args: Any, **kwargs: Any) -> MapAdapter:
+        adapter = super().bind(*args, **kwargs)
+        adapter.__class__ = OneAddressPerPage
+        return adapter
+
+    def bind_to_environ(self, *args: Any, **kwargs: Any) -> MapAdapter:
+        adapter = super().bind_to_environ(*args, **kwargs)
+        adapter.__class__ = OneAddressPerPage
+        return adapter
+
+
+class BlogFlask(Flask):
+    """Flask with a URL map that keeps one address per page."""
+
+    url_map_class = OneAddressMap

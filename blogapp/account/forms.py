@@ -5,6 +5,7 @@ from wtforms import BooleanField, PasswordField
 from wtforms.validators import DataRequired, InputRequired
 
 from ..auth.forms import display_name_field, email_field, new_password_fields
+from ..forms import BlogForm
 
 
 def current_password_field(label: str = "Your current password") -> PasswordField:
@@ -15,23 +16,23 @@ def current_password_field(label: str = "Your current password") -> PasswordFiel
     )
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(BlogForm):
     display_name = display_name_field()
     anonymous_by_default = BooleanField("Tick “Post as Anonymous” for me on every new comment")
     notify_replies = BooleanField("Email me replies to my comments")
 
 
-class EmailChangeForm(FlaskForm):
+class EmailChangeForm(BlogForm):
     email = email_field("New email address")
     current_password = current_password_field()
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(BlogForm):
     current_password = current_password_field()
     password, password_again = new_password_fields()
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(BlogForm):
     current_password = current_password_field("Your password")
     understood = BooleanField(
         "I understand that my account cannot be restored",

@@ -60,7 +60,7 @@ def render_bulletin_form(form: BulletinForm, bulletin: Bulletin | None = None) -
     return page, status
 
 
-@bp.get("/bulletins", strict_slashes=False)
+@bp.get("/bulletins")
 def bulletins() -> str:
     pagination = page_of(all_bulletins(), requested_page(), BULLETINS_PER_PAGE)
     return render_template("admin/bulletins.html", pagination=pagination, now=utcnow())

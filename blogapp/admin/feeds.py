@@ -25,12 +25,12 @@ def back_to_feeds() -> Response:
     return redirect(url_for("admin.feeds"))
 
 
-@bp.get("/feeds", strict_slashes=False)
+@bp.get("/feeds")
 def feeds() -> tuple[str, int]:
     return render_feeds(FeedForm())
 
 
-@bp.post("/feeds", strict_slashes=False)
+@bp.post("/feeds")
 def add_feed_page() -> tuple[str, int] | Response:
     form = FeedForm()
     if not form.validate_on_submit():

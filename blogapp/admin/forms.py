@@ -2,7 +2,6 @@
 
 from datetime import UTC, datetime
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
 from wtforms import BooleanField, Field, IntegerField, StringField, TextAreaField
@@ -11,7 +10,9 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from ..auth.forms import printable
 from ..blog.operations import PostFields, parse_label_names
+from ..blog.queries import post_numbered_in_series
 from ..dates import blog_zone, format_local_input, utcnow
+from ..forms import BlogForm
 
 MAX_LABELS = 20
 MAX_LABEL_LENGTH = 100
@@ -57,11 +58,11 @@ class ImageFields:
         return data if isinstance(data, FileStorage) and data.filename else None
 
 
-class UploadForm(ImageFields, FlaskForm):
+class UploadForm(ImageFields, BlogForm):
     pass
 
 
-class PostForm(ImageFields, FlaskForm):
+class PostForm(ImageFields, BlogForm):
     title = StringField(
         "Title",
         validators=[DataRequired(message="Give the post a title."), Length(max=300), printable],
@@ -89,10 +90,14 @@ class PostForm(ImageFields, FlaskForm):
         if field.data is not None and not (self.series.data or "").strip():
             raise ValidationError("Name the series this number belongs to, or leave it empty.")
 
-    def validate_for(self, action: str, now: datetime | None = None) -> bool:
-        """Check the fields, and what the chosen button needs (a body, a time)."""
+    def validate_for(
+        self, action: str, now: datetime | None = None, post_id: int | None = None
+    ) -> bool:
+        """Check the fields, and what the chosen button needs (a body, a time); ``post_id``
+        is the post being edited, which may keep its own number in its series."""
         valid = self.validate()
         now = now or utcnow()
+        self.refuse_a_taken_series_number(post_id)
         if action in {"publish", "schedule", "update"} and not (self.body.data or "").strip():
             add_error(self.body, "Write the post before publishing it.")
         when = self.publish_at.data
@@ -108,6 +113,19 @@ class PostForm(ImageFields, FlaskForm):
             )
         return valid and not self.errors
 
+    def refuse_a_taken_series_number(self, post_id: int | None) -> None:
+        """Two posts cannot both be "Latest From Napo 119": name the one that is."""
+        series, number = (self.series.data or "").strip(), self.series_number.data
+        if not series or number is None or self.series_number.errors:
+            return
+        other = post_numbered_in_series(series, number, post_id)
+        if other is not None:
+            add_error(
+                self.series_number,
+                f"“{other.title}” is already number {number} in {other.series.name}. "
+                "Give this post the next free number, or change that post first.",
+            )
+
     def post_fields(self) -> PostFields:
         """What the editor typed, ready for the post operations."""
         return PostFields(
@@ -120,5 +138,5 @@ class PostForm(ImageFields, FlaskForm):
         )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BlogForm):
     """A form with nothing but its CSRF token, for buttons such as Delete and Unpublish."""

@@ -2,16 +2,16 @@
 
 from flask import current_app, render_template, request
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField
 
+from ..forms import BlogForm
 from ..importers.operations import import_uploaded_export
 from ..importers.records import ImportFailed
 from . import bp
 
 
-class ImportForm(FlaskForm):
+class ImportForm(BlogForm):
     export = FileField(
         "Blogger export",
         validators=[

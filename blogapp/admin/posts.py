@@ -124,7 +124,7 @@ def respond_to_editor(form: PostForm, post: Post | None) -> Response | tuple[str
     if action == "upload":
         uploaded = upload_chosen_image(form)
         return render_editor(form, post), 200 if uploaded else 422
-    valid = form.validate_for(action)
+    valid = form.validate_for(action, post_id=post.id if post else None)
     if action == "preview":
         preview = render_post_body(form.body.data or "")
         return render_editor(form, post, preview), 200 if valid else 422

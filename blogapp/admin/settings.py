@@ -1,16 +1,16 @@
 """Site settings editors change themselves, such as holding new accounts' comments."""
 
 from flask import flash, redirect, render_template, url_for
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
+from ..forms import BlogForm
 from ..site_settings import SiteSettings, load_site_settings, save_site_settings
 from . import bp
 
 
-class SiteSettingsForm(FlaskForm):
+class SiteSettingsForm(BlogForm):
     hold_first_comments = IntegerField(
         "Hold the first comments of each new account for approval",
         validators=[

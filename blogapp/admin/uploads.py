@@ -31,11 +31,11 @@ def upload_limit() -> str:
     return megabytes(current_app.config["UPLOAD_MAX_BYTES"])
 
 
-def uploaded_message(upload: Upload, description: str | None) -> Markup:
+def uploaded_message(upload: Upload) -> Markup:
     return Markup(
         "Uploaded “{}”. To show it in a post, paste <code>{}</code> into the body "
         "where the image should go."
-    ).format(upload.original_name, image_markdown(upload, description))
+    ).format(upload.original_name, image_markdown(upload))
 
 
 def upload_chosen_image(form: ImageFields) -> Upload | None:
@@ -45,11 +45,12 @@ def upload_chosen_image(form: ImageFields) -> Upload | None:
         add_error(form.image, "Choose an image file to upload.")
         return None
     try:
-        upload = store_image(chosen.stream, chosen.filename, current_user)
+        description = form.image_description.data or ""
+        upload = store_image(chosen.stream, chosen.filename, current_user, description)
     except ImageRefused as refusal:
         add_error(form.image, str(refusal))
         return None
-    flash(uploaded_message(upload, form.image_description.data), "success")
+    flash(uploaded_message(upload), "success")
     form.image_description.data = ""
     return upload
 

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, Field, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
+from ..forms import BlogForm
 from ..typed_text import control_characters_problem
 from .rules import PASSWORD_MAX_LENGTH, display_name_problem, password_problem
 
@@ -61,14 +62,19 @@ def display_name_field() -> StringField:
     )
 
 
-class LoginForm(FlaskForm):
-    email = EmailField("Email address", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1000)])
+class LoginForm(BlogForm):
+    email = EmailField(
+        "Email address",
+        validators=[DataRequired("Enter the email address you registered with."), Length(max=254)],
+    )
+    password = PasswordField(
+        "Password", validators=[DataRequired("Enter your password."), Length(max=1000)]
+    )
     remember = BooleanField("Remember me on this computer")
     submit = SubmitField("Log in")
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(BlogForm):
     email = email_field()
     display_name = display_name_field()
     password, password_again = new_password_fields()
@@ -79,13 +85,13 @@ class RegisterForm(FlaskForm):
             raise ValidationError(problem)
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(BlogForm):
     email = email_field()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(BlogForm):
     password, password_again = new_password_fields()
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(BlogForm):
     """A form that is only a button: the CSRF token is all it carries."""

@@ -16,6 +16,9 @@ from .tokens import TokenError, TokenExpired
 LOGIN_FAILED_MESSAGE = "That email address and password do not match an account."
 #: Where the address that was just registered waits for the "check your email" page.
 REGISTERED_ADDRESS = "registered_address"
+#: Where a newcomer was going when they registered ("Follow by email"), kept until they
+#: confirm their address and log in.
+AFTER_CONFIRMING = "after_confirming"
 
 
 def next_page() -> str:
@@ -77,16 +80,22 @@ def register() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(url_for("account.settings"))
     form = RegisterForm()
+    going_to = safe_redirect_target(request.values.get("next"), "") or None
     if not form.validate_on_submit():
-        return render_form("auth/register.html", form)
+        return render_form("auth/register.html", form, next=going_to)
     operations.register_reader(form.email.data, form.display_name.data, form.password.data)
     session[REGISTERED_ADDRESS] = normalise_email(form.email.data)
+    session[AFTER_CONFIRMING] = going_to
     return redirect(url_for("auth.check_email"))
 
 
 @bp.get("/register/check-your-email")
 def check_email() -> str:
-    return render_template("auth/check_email.html", address=session.get(REGISTERED_ADDRESS))
+    return render_template(
+        "auth/check_email.html",
+        address=session.get(REGISTERED_ADDRESS),
+        next=session.get(AFTER_CONFIRMING),
+    )
 
 
 @bp.get("/confirm/<token>")
@@ -96,9 +105,10 @@ def confirm_email(token: str) -> Response | tuple[str, int]:
     except TokenError as error:
         return token_problem(error, "account.settings")
     flash("Thank you: your email address is confirmed, and you can now comment.", "success")
+    going_to = safe_redirect_target(session.pop(AFTER_CONFIRMING, None), "") or None
     if current_user.is_authenticated:
-        return redirect(url_for("blog.home"))
-    return redirect(url_for("auth.login"))
+        return redirect(going_to or url_for("blog.home"))
+    return redirect(url_for("auth.login", next=going_to))
 
 
 @bp.post("/confirm/resend")

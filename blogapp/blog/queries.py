@@ -13,6 +13,7 @@ from sqlalchemy.orm import lazyload
 from ..dates import local_date, local_month_bounds, local_year_bounds, utcnow
 from ..extensions import db
 from ..models import Label, Post, PostStatus, Series, post_labels
+from ..text import slugify
 
 
 class Published(Protocol):
@@ -290,3 +291,16 @@ def label_by_slug(slug: str) -> Label | None:
 
 def series_by_slug(slug: str) -> Series | None:
     return db.session.scalar(select(Series).where(Series.slug == slug))
+
+
+def post_numbered_in_series(
+    series_name: str, number: int, except_post_id: int | None = None
+) -> Post | None:
+    """The post (of any status) that already has ``number`` in the series of that name."""
+    slug = slugify(" ".join(series_name.split()), 150)
+    return db.session.scalar(
+        select(Post)
+        .join(Series, Post.series_id == Series.id)
+        .where(Series.slug == slug, Post.series_number == number, Post.id != (except_post_id or 0))
+        .limit(1)
+    )

@@ -12,6 +12,7 @@ from ..dates import month_name
 from ..models import Post
 from ..templating import render_around
 from ..typed_text import whole_number
+from ..urls import MONTH, YEAR
 from . import bp
 from .queries import (
     Page,
@@ -63,7 +64,7 @@ def home() -> str:
     return render_listing("blog/home.html", listing_page(visible_posts()))
 
 
-@bp.get("/<int(fixed_digits=4):year>/")
+@bp.get(f"/{YEAR}/")
 @cached_page("page")
 def archive_year(year: int) -> str:
     pagination = listing_page(posts_in_year(year))
@@ -72,11 +73,9 @@ def archive_year(year: int) -> str:
     return render_listing("blog/archive.html", pagination, heading=str(year), year=year)
 
 
-@bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/")
+@bp.get(f"/{YEAR}/{MONTH}/")
 @cached_page("page")
 def archive_month(year: int, month: int) -> str:
-    if not 1 <= month <= 12:
-        abort(404)
     pagination = listing_page(posts_in_month(year, month))
     if not pagination.items:
         abort(404)
@@ -100,7 +99,7 @@ def series(slug: str) -> str:
     return render_listing("blog/series.html", pagination, series=found)
 
 
-@bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<slug>")
+@bp.get(f"/{YEAR}/{MONTH}/<slug>")
 @cached_page()
 def post(year: int, month: int, slug: str) -> Response:
     found = find_visible_post(year, month, slug) or abort(404)

@@ -5,6 +5,9 @@ from wtforms import DateTimeLocalField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..auth.forms import printable
+from ..forms import BlogForm
+from .fetching import FeedError, check_public_address
+from .ingest import fetch_limits
 from .operations import SOURCE_LENGTH, TITLE_LENGTH, is_web_address
 
 BODY_LENGTH = 200_000
@@ -18,7 +21,21 @@ def web_address(form: FlaskForm, field: URLField) -> None:
         raise ValidationError("Enter a web address starting with http:// or https://.")
 
 
-class BulletinForm(FlaskForm):
+def public_address(form: FlaskForm, field: URLField) -> None:
+    """A feed on this machine or the local network is refused when it is added, as it would
+    be at every fetch (unless BULLETIN_FEEDS_ALLOW_PRIVATE is on)."""
+    if field.errors or not field.data:
+        return
+    try:
+        check_public_address(field.data.strip(), fetch_limits())
+    except FeedError as error:
+        raise ValidationError(
+            f"{error} The blog fetches union feeds from the public web only: "
+            "give the address the union publishes its feed at."
+        ) from error
+
+
+class BulletinForm(BlogForm):
     source = StringField(
         "Source",
         validators=[
@@ -49,7 +66,7 @@ class BulletinForm(FlaskForm):
     )
 
 
-class FeedForm(FlaskForm):
+class FeedForm(BlogForm):
     name = StringField(
         "Name",
         validators=[
@@ -65,9 +82,10 @@ class FeedForm(FlaskForm):
             Length(max=URL_LENGTH),
             printable,
             web_address,
+            public_address,
         ],
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BlogForm):
     """A button that only needs its CSRF token."""

@@ -10,7 +10,7 @@ from ..caching import cached_page
 from ..extensions import db
 from ..models import Comment, CommentState, Post
 from ..text import excerpt_of, html_to_text
-from ..urls import external_url
+from ..urls import MONTH, YEAR, external_url
 from . import bp
 from .authors import public_author
 
@@ -56,7 +56,7 @@ def comments_feed() -> Response:
     )
 
 
-@bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<slug>/comments.atom")
+@bp.get(f"/{YEAR}/{MONTH}/<slug>/comments.atom")
 @cached_page()
 def post_comments_feed(year: int, month: int, slug: str) -> Response:
     post = find_visible_post(year, month, slug) or abort(404)

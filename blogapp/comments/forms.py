@@ -1,15 +1,15 @@
 """The comment, reply and report forms."""
 
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, TextAreaField
 from wtforms.validators import Length
 
 from ..auth.forms import follows
+from ..forms import BlogForm
 from .operations import COMMENT_MAX_LENGTH, REPORT_REASON_MAX_LENGTH, comment_body_problem
 
 
-class CommentForm(FlaskForm):
+class CommentForm(BlogForm):
     body = TextAreaField(
         "Your comment",
         validators=[follows(comment_body_problem)],
@@ -26,7 +26,7 @@ def new_comment_form(reply_to: int | None = None) -> CommentForm:
     return CommentForm(formdata=None, anonymous=anonymous, reply_to=reply_to or "")
 
 
-class ReportForm(FlaskForm):
+class ReportForm(BlogForm):
     reason = TextAreaField(
         "What is wrong with it? (optional)",
         validators=[Length(max=REPORT_REASON_MAX_LENGTH)],

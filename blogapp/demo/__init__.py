@@ -1,6 +1,5 @@
 """The demo blog ``make run`` shows on an empty database: posts written for this project."""
 
-import os
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -9,6 +8,8 @@ from pathlib import Path
 from ..auth.operations import create_user
 from ..blog.operations import PostFields, create_post
 from ..dates import blog_zone, utcnow
+from ..extensions import db
+from ..instance_files import write_private_file
 from ..models import PostStatus, Role, User
 from .bulletins import load_demo_bulletins
 from .comments import load_demo_comments
@@ -27,6 +28,8 @@ class DemoPost:
     days_ago: int
     time_of_day: time
     draft: bool
+    #: Its address on Blogger, before the blog moved (redirected to the post).
+    old_address: str | None = None
 
 
 def read_demo_post(path: Path) -> DemoPost:
@@ -45,6 +48,7 @@ def read_demo_post(path: Path) -> DemoPost:
         days_ago=int(meta["days_ago"]),
         time_of_day=time.fromisoformat(meta["time"]),
         draft=meta.get("status") == "draft",
+        old_address=meta.get("old_address"),
     )
 
 
@@ -56,10 +60,7 @@ def demo_publication_time(days_ago: int, time_of_day: time) -> datetime:
 
 def write_credentials(path: Path, password: str) -> None:
     """Keep the demo editor's password where only this machine's owner can read it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(f"{DEMO_EDITOR_EMAIL}\n{password}\n")
+    write_private_file(path, f"{DEMO_EDITOR_EMAIL}\n{password}\n".encode())
 
 
 def demo_login_hint(credentials_path: Path) -> str:
@@ -87,6 +88,9 @@ def load_demo(credentials_path: Path) -> None:
     for demo in posts:
         when = demo_publication_time(demo.days_ago, demo.time_of_day)
         status = PostStatus.DRAFT if demo.draft else PostStatus.PUBLISHED
-        create_post(demo.fields, editor, status, None if demo.draft else when)
+        post = create_post(demo.fields, editor, status, None if demo.draft else when)
+        if demo.old_address:
+            post.legacy_path = demo.old_address
+            db.session.commit()
     load_demo_bulletins(demo_publication_time)
     load_demo_comments()

@@ -11,6 +11,7 @@ from ..extensions import db
 from ..models import Comment, Label, Post
 from ..text import slugify
 from ..typed_text import whole_number
+from ..urls import MONTH, YEAR
 
 bp = Blueprint("legacy", __name__)
 
@@ -42,7 +43,7 @@ def comment_at_time(post: Post, shown: str | None) -> Comment | None:
     )
 
 
-@bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<name>.html")
+@bp.get(f"/{YEAR}/{MONTH}/<name>.html")
 def old_post(year: int, month: int, name: str) -> Response:
     post = post_at_old_path(f"/{year:04d}/{month:02d}/{name}.html") or abort(404)
     comment = comment_at_time(post, request.args.get("showComment"))
@@ -54,3 +55,38 @@ def old_post(year: int, month: int, name: str) -> Response:
 def old_label(name: str) -> Response:
     label = db.session.scalar(select(Label).where(Label.slug == slugify(name, 100))) or abort(404)
     return redirect(url_for("blog.label", slug=label.slug), 301)
+
+
+# Blogger's feeds: readers' feed readers keep asking for them after the move ------------------
+#: Blogger served each feed in full ("default") and as summaries; both now lead to our Atom
+#: feed (any ``?alt=rss`` is dropped with the rest of the query: the feed is Atom).
+FEED_KIND = "<any(default, summary):kind>"
+
+
+def legacy_post_feed_owner(post_number: int) -> Post | None:
+    """The visible imported post that was Blogger's post number ``post_number``."""
+    return db.session.scalar(
+        select(Post).where(Post.legacy_id.endswith(f".post-{post_number}"), is_visible())
+    )
+
+
+@bp.get(f"/feeds/posts/{FEED_KIND}")
+def old_posts_feed(kind: str) -> Response:
+    return redirect(url_for("blog.posts_feed"), 301)
+
+
+@bp.get(f"/feeds/comments/{FEED_KIND}")
+def old_comments_feed(kind: str) -> Response:
+    return redirect(url_for("comments.comments_feed"), 301)
+
+
+@bp.get(f"/feeds/posts/{FEED_KIND}/-/<name>")
+def old_label_feed(kind: str, name: str) -> Response:
+    label = db.session.scalar(select(Label).where(Label.slug == slugify(name, 100))) or abort(404)
+    return redirect(url_for("blog.label_feed", slug=label.slug), 301)
+
+
+@bp.get(f"/feeds/<int:post_number>/comments/{FEED_KIND}")
+def old_post_comments_feed(post_number: int, kind: str) -> Response:
+    post = legacy_post_feed_owner(post_number) or abort(404)
+    return redirect(url_for("comments.post_comments_feed", **post.url_values), 301)

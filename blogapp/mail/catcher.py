@@ -20,11 +20,13 @@ from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
+import click
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from flask import Flask, current_app
 
 from ..dates import utcnow
+from ..instance_files import write_private_file
 from .transport import LOCAL_SERVER_KEY
 
 #: The names the catcher gives files; anything else is not served from the outbox.
@@ -42,10 +44,8 @@ def catcher_is_running() -> bool:
 
 def save_to_outbox(folder: Path, content: bytes) -> Path:
     """Write one message atomically, named so that names sort oldest to newest."""
-    folder.mkdir(parents=True, exist_ok=True)
     name = f"{utcnow():%Y%m%dT%H%M%S%f}-{secrets.token_hex(4)}.eml"
-    partial = folder / f".{name}.part"
-    partial.write_bytes(content)
+    partial = write_private_file(folder / f".{name}.part", content, exclusive=True)
     return partial.rename(folder / name)
 
 
@@ -61,7 +61,10 @@ class OutboxHandler:
 
 
 def port_is_free(port: int) -> bool:
+    """Whether a server could listen on ``port`` (as aiosmtpd does, past connections that
+    are only closing count as free)."""
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
@@ -76,11 +79,14 @@ def free_port() -> int:
 
 
 def start_mail_catcher(folder: Path, port: int) -> Controller:
-    """Start the catcher on 127.0.0.1:``port``; a clear error if the port is taken."""
+    """Start the catcher on 127.0.0.1:``port``, or on a free port when another program holds
+    that one, saying which port was busy, which one it took and how to choose."""
     if not port_is_free(port):
-        raise OSError(
-            f"Port {port} is in use, so the local mail catcher cannot start there: "
-            "set MAIL_CATCHER_PORT to a free port, or MAIL_SERVER to a real mail server."
+        busy, port = port, free_port()
+        click.echo(
+            f"  Port {busy} is busy (another program is listening there), so the mail catcher "
+            f"listens on port {port} instead. To choose its port, set MAIL_CATCHER_PORT, "
+            f"for example: MAIL_CATCHER_PORT={busy + 1} make run"
         )
     controller = Controller(OutboxHandler(folder), hostname="127.0.0.1", port=port)
     controller.start()

@@ -18,6 +18,8 @@ class Upload(db.Model):
     #: Relative to the upload folder, e.g. '2016/09/3f2a…c1.jpg'.
     path: Mapped[str] = mapped_column(String(200), unique=True)
     original_name: Mapped[str] = mapped_column(String(255))
+    #: What the image shows, in the editor's words: the alt text wherever it is used.
+    description: Mapped[str] = mapped_column(String(300), default="", server_default="")
     content_type: Mapped[str] = mapped_column(String(50))
     size: Mapped[int]
     width: Mapped[int]

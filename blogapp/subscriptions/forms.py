@@ -1,12 +1,13 @@
 """What a reader fills in to follow the blog by email, or to stop."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SubmitField
+
+from ..forms import BlogForm
 
 NOTHING_CHOSEN = "Choose new posts, union bulletins or both (or stop the email below)."
 
 
-class SubscriptionForm(FlaskForm):
+class SubscriptionForm(BlogForm):
     wants_posts = BooleanField("New posts")
     wants_bulletins = BooleanField("Union bulletins")
     submit = SubmitField("Save")
@@ -20,9 +21,9 @@ class SubscriptionForm(FlaskForm):
         return True
 
 
-class StopForm(FlaskForm):
+class StopForm(BlogForm):
     submit = SubmitField("Stop the daily email")
 
 
-class UnsubscribeForm(FlaskForm):
+class UnsubscribeForm(BlogForm):
     submit = SubmitField("Unsubscribe")

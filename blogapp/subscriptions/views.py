@@ -50,9 +50,18 @@ def filled_form() -> SubscriptionForm:
     return form
 
 
+def what_a_visitor_gets() -> str:
+    """The page a visitor lands on from "Follow by email": what they would get, and the two
+    ways in (both come back here)."""
+    return render_template("subscriptions/join.html", digest_time=current_app.config["DIGEST_TIME"])
+
+
 @bp.route("/subscribe", methods=["GET", "POST"])
-@login_required
-def subscribe() -> tuple[str, int] | Response:
+def subscribe() -> str | tuple[str, int] | Response:
+    if not current_user.is_authenticated:
+        if request.method == "GET":
+            return what_a_visitor_gets()
+        return current_app.login_manager.unauthorized()
     try:
         check_may_subscribe(current_user)
     except SubscriptionError as error:

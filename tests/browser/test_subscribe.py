@@ -15,6 +15,11 @@ def test_a_reader_follows_by_email_from_the_sidebar_and_unsubscribes_from_the_li
 
     page.goto("/")
     page.locator(".widget--follow").get_by_role("link", name="Follow by email").click()
+    ways_in = page.locator("main .button-pair")
+    create = ways_in.get_by_role("link", name="Create an account").bounding_box()
+    log_in = ways_in.get_by_role("link", name="Log in").bounding_box()
+    assert abs(create["y"] - log_in["y"]) < 2, "side by side"
+    ways_in.get_by_role("link", name="Log in").click()
     page.get_by_label("Email address").fill("pat@example.org")
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Log in").click()
@@ -24,7 +29,10 @@ def test_a_reader_follows_by_email_from_the_sidebar_and_unsubscribes_from_the_li
     page.get_by_label("Union bulletins").uncheck()
     page.get_by_role("button", name="Follow by email").click()
     assert "you will get one email a day with new posts." in page.locator(".flashes").inner_text()
+    assert "You get new posts at pat@example.org" in page.locator("main").inner_text()
+    page.goto("/")
     assert "You get new posts by email" in page.locator(".widget--follow").inner_text()
+    page.goto("/subscribe")
 
     page.get_by_role("button", name="Stop the daily email").click()
     assert "Stopped" in page.locator(".flashes").inner_text()

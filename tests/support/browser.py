@@ -31,3 +31,15 @@ def serving(app: Flask, port: int) -> Iterator[str]:
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
+
+
+def signed_in_tab(browser, live_server: str, cast, role: str, viewport: dict | None = None):
+    """A browser tab carrying the session cookie of ``role``'s test client in ``cast``."""
+    size = viewport or {"width": 1280, "height": 900}
+    context = browser.new_context(base_url=live_server, viewport=size)
+    cookie = cast.clients[role].get_cookie("session")
+    if cookie is not None:
+        context.add_cookies([{"name": "session", "value": cookie.value, "url": live_server}])
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    return tab

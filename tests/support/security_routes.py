@@ -30,6 +30,7 @@ from .security import (
     Cast,
     Target,
     png_bytes,
+    reading_rules,
 )
 from .security_targets import (
     address_of_post_with_held_comment,
@@ -54,7 +55,11 @@ from .security_targets import (
     nothing,
     old_address_of_public_post,
     old_address_of_scheduled_post,
+    old_comment_feed_of_public_post,
+    old_comment_feed_of_scheduled_post,
+    old_feed_address,
     old_label_address,
+    old_label_feed_address,
     outbox_message,
     post_with_held_comment,
     public_post,
@@ -152,6 +157,13 @@ ACCESS: dict[str, list[Case]] = {
         Case(old_address_of_scheduled_post, NOBODY),
     ],
     "legacy.old_label": [Case(old_label_address, EVERYONE)],
+    "legacy.old_label_feed": [Case(old_label_feed_address, EVERYONE)],
+    "legacy.old_posts_feed": [Case(old_feed_address, EVERYONE)],
+    "legacy.old_comments_feed": [Case(old_feed_address, EVERYONE)],
+    "legacy.old_post_comments_feed": [
+        Case(old_comment_feed_of_public_post, EVERYONE),
+        Case(old_comment_feed_of_scheduled_post, NOBODY),
+    ],
     "bulletins.bulletin": [Case(bulletin_address, EVERYONE), Case(future_bulletin_address, NOBODY)],
     "bulletins.bulletin_without_slug": [Case(bulletin, EVERYONE), Case(future_bulletin, NOBODY)],
     # Files: the stylesheet, and images for posts (random names, served to anyone).
@@ -319,3 +331,15 @@ CHANGES_WHO_IS_SIGNED_IN = {
 
 def form_data(data: FormData, cast: Cast) -> dict[str, object]:
     return data(cast) if callable(data) else dict(data)
+
+
+def page_paths(cast: Cast) -> list[str]:
+    """Every page a person opens: each rule without arguments, and each with one that names
+    something an administrator may see."""
+    paths = []
+    for rule in reading_rules(cast.app):
+        cases = [case for case in ACCESS.get(rule.endpoint, []) if ADMIN in case.allowed]
+        if rule.arguments and not cases:
+            continue
+        paths.append(cast.path(rule, cases[0].target(cast)) if cases else rule.rule)
+    return paths

@@ -79,6 +79,32 @@ def old_address_of_scheduled_post(cast: Cast) -> Target:
     return Target(with_old_address(post), post.title)
 
 
+def with_blogger_number(post: Post) -> dict[str, object]:
+    """Give ``post`` the entry id it had on Blogger; the rule's arguments naming its number."""
+    number = 7_000_000 + post.id
+    post.legacy_id = f"tag:blogger.com,1999:blog-42.post-{number}"
+    db.session.commit()
+    return {"post_number": number, "kind": "default"}
+
+
+def old_comment_feed_of_public_post(cast: Cast) -> Target:
+    return Target(with_blogger_number(cast.post()))
+
+
+def old_comment_feed_of_scheduled_post(cast: Cast) -> Target:
+    post = cast.post(PostStatus.SCHEDULED)
+    return Target(with_blogger_number(post), post.title)
+
+
+def old_label_feed_address(cast: Cast) -> Target:
+    post = cast.post(labels=[cast.unique("Label")])
+    return Target({"kind": "summary", "name": post.labels[0].name})
+
+
+def old_feed_address(cast: Cast) -> Target:
+    return Target({"kind": "default"})
+
+
 def label_of_public_post(cast: Cast) -> Target:
     post = cast.post(labels=[cast.unique("Label")])
     return Target({"slug": post.labels[0].slug})

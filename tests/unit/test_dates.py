@@ -6,10 +6,13 @@ import pytest
 from flask import Flask
 
 from blogapp.dates import (
+    END_OF_TIME,
+    START_OF_TIME,
     format_date_time,
     format_day_heading,
     format_time,
     local_month_bounds,
+    local_year_bounds,
     parse_local_datetime,
 )
 
@@ -45,6 +48,18 @@ def test_month_bounds_are_local_midnights_in_utc():
     assert start == datetime(2016, 8, 31, 23, 0, tzinfo=UTC)
     assert end == datetime(2016, 9, 30, 23, 0, tzinfo=UTC)
     assert local_month_bounds(2016, 12)[1] == datetime(2017, 1, 1, 0, 0, tzinfo=UTC)
+
+
+def test_the_last_month_a_date_holds_runs_to_the_end_of_time():
+    assert local_month_bounds(9999, 12) == (datetime(9999, 12, 1, tzinfo=UTC), END_OF_TIME)
+    assert local_year_bounds(9999)[1] == END_OF_TIME
+
+
+def test_the_first_year_begins_at_the_start_of_time_in_a_zone_ahead_of_utc():
+    app = Flask("tokyo")
+    app.config["BLOG_TIMEZONE"] = "Asia/Tokyo"
+    with app.app_context():
+        assert local_year_bounds(1)[0] == START_OF_TIME
 
 
 def test_typed_local_times_are_stored_in_utc():

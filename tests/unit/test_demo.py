@@ -119,3 +119,13 @@ def test_the_credentials_file_is_private_and_logs_the_editor_in(credentials, cli
     assert response.status_code == 200
     assert "Log out" in response.get_data(as_text=True)
     assert "Editor pages" in client.get("/").get_data(as_text=True)
+
+
+def test_the_readmes_old_blogger_address_is_a_demo_posts(credentials, client):
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    old = re.search(r"Old addresses such as\s+`(/\d{4}/\d\d/[\w-]+\.html)`", readme).group(1)
+
+    response = client.get(old)
+
+    assert response.status_code == 301
+    assert client.get(response.location).status_code == 200

@@ -114,10 +114,8 @@ def test_only_the_files_own_name_is_kept(given, shown):
 
 
 def test_the_markdown_keeps_brackets_out_of_the_description(app):
-    upload = Upload(path="2026/11/abc.png")
+    described = Upload(path="2026/11/abc.png", description="A [rally]\nin town")
+    undescribed = Upload(path="2026/11/abc.png", description="")
     with app.test_request_context():
-        assert (
-            image_markdown(upload, "A [rally]\nin town")
-            == "![A (rally) in town](/uploads/2026/11/abc.png)"
-        )
-        assert image_markdown(upload) == "![Alt text](/uploads/2026/11/abc.png)"
+        assert image_markdown(described) == "![A (rally) in town](/uploads/2026/11/abc.png)"
+        assert image_markdown(undescribed) == "![Alt text](/uploads/2026/11/abc.png)"

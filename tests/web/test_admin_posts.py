@@ -136,6 +136,22 @@ def test_series_labels_and_comment_setting_are_saved_and_shown_again(signed_in):
     assert not re.search(r'id="comments_open"[^>]*checked', form)
 
 
+def test_a_series_number_already_taken_is_refused_naming_the_post_that_has_it(signed_in):
+    napo = {"series": "Latest From Napo", "series_number": "119"}
+    press(signed_in, "publish", title="Latest From Napo 119", **napo)
+    first = only_post()
+
+    again = press(signed_in, "draft", title="Latest From Napo 119 (again)", **napo)
+    spelled_otherwise = press(signed_in, "draft", series="latest  from NAPO", series_number="119")
+    kept = press(signed_in, "update", url=edit_url(first), title="Latest From Napo 119", **napo)
+
+    assert again.status_code == 422
+    assert "“Latest From Napo 119” is already number 119 in Latest From Napo." in again.text
+    assert spelled_otherwise.status_code == 422
+    assert kept.status_code == 302
+    assert post_count() == 1
+
+
 def test_updating_a_published_post_keeps_its_address_and_time(signed_in, make_post, editor):
     post = make_post("Union responds", body="First version.", author=editor)
     address, published_at = post_page(post), post.published_at
@@ -246,10 +262,10 @@ def test_schedule_needs_a_time_still_to_come(signed_in, publish_at, message):
         ("draft", {"title": "   "}, "Give the post a title."),
         ("publish", {"body": ""}, "Write the post before publishing it."),
         ("draft", {"series_number": "3"}, "Name the series this number belongs to"),
-        ("draft", {"series": "Napo", "series_number": "three"}, "Not a valid integer value"),
+        ("draft", {"series": "Napo", "series_number": "three"}, "Enter a whole number, such as"),
         ("draft", {"series": "Napo", "series_number": "0"}, "Give a number from 1."),
         ("draft", {"labels": "x" * 101}, "A label can be at most 100 characters long."),
-        ("draft", {"title": "t" * 301}, "Field cannot be longer than 300 characters."),
+        ("draft", {"title": "t" * 301}, "longer than the 300 characters this box takes"),
     ],
 )
 def test_a_bad_form_is_shown_again_with_the_problem_and_saves_nothing(

@@ -222,6 +222,42 @@ def test_old_label_addresses_redirect_to_the_label(runner, client, shared_fixtur
     assert client.get("/search/label/Nothing%20here").status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/feeds/posts/default", "/feeds/posts.atom"),
+        ("/feeds/posts/default?alt=rss", "/feeds/posts.atom"),
+        ("/feeds/posts/summary", "/feeds/posts.atom"),
+        ("/feeds/comments/default", "/feeds/comments.atom"),
+        ("/feeds/comments/default?alt=rss", "/feeds/comments.atom"),
+        ("/feeds/posts/default/-/TR", "/label/tr/feed.atom"),
+        ("/feeds/posts/default/-/TR?alt=rss", "/label/tr/feed.atom"),
+        ("/feeds/4001/comments/default", "/2014/06/omnishambles-update-52/comments.atom"),
+    ],
+)
+def test_blogger_feed_addresses_redirect_permanently_to_the_atom_feeds(
+    runner, client, shared_fixtures, old, new
+):
+    run_import(runner, export(shared_fixtures, "omnishambles-classic.xml"))
+
+    response = client.get(old)
+
+    assert response.status_code == 301
+    assert response.location == new
+    feed = client.get(new)
+    assert feed.status_code == 200
+    assert feed.content_type.startswith("application/atom+xml")
+
+
+@pytest.mark.parametrize(
+    "old", ["/feeds/posts/default/-/Nothing%20here", "/feeds/4002/comments/default"]
+)
+def test_blogger_feeds_of_what_is_not_here_are_not_found(runner, client, shared_fixtures, old):
+    run_import(runner, export(shared_fixtures, "omnishambles-classic.xml"))
+
+    assert client.get(old).status_code == 404
+
+
 @pytest.mark.parametrize("name", WELL_FORMED)
 def test_importing_the_same_export_again_changes_nothing(runner, shared_fixtures, name):
     path = export(shared_fixtures, name)

@@ -103,8 +103,8 @@ def test_a_body_is_sanitised_with_the_post_allowlist(as_editor):
         ({"body": ""}, "The bulletin needs a body."),
         ({"link": "javascript:alert(1)"}, "Enter a web address starting with http:// or https://."),
         ({"link": "ftp://napo.example/file"}, "Enter a web address starting with"),
-        ({"published_at": "next Tuesday"}, "Not a valid datetime value."),
-        ({"title": "x" * 301}, "Field cannot be longer than 300 characters."),
+        ({"published_at": "next Tuesday"}, "Give a date and time, such as"),
+        ({"title": "x" * 301}, "longer than the 300 characters this box takes"),
     ],
 )
 def test_a_bad_form_is_shown_again_with_its_error_and_saves_nothing(as_editor, changes, message):

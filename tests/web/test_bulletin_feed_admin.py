@@ -72,6 +72,28 @@ def test_a_bad_feed_is_refused_with_a_message(as_editor, form, message):
     assert feeds() == []
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8080/feed.rss",
+        "http://localhost/feed.rss",
+        "http://10.1.2.3/feed.rss",
+        "http://192.168.0.7/feed.rss",
+        "http://[::1]/feed.rss",
+        "http://169.254.169.254/latest/meta-data/",
+    ],
+)
+def test_a_feed_on_this_machine_or_the_local_network_is_refused_when_added(app, as_editor, url):
+    app.config["BULLETIN_FEEDS_ALLOW_PRIVATE"] = False
+
+    response = as_editor.submit("/admin/feeds", {"name": "Napo", "url": url})
+
+    assert response.status_code == 422
+    assert "is on a private network, not the web" in response.text
+    assert "from the public web only" in response.text
+    assert feeds() == []
+
+
 def test_the_same_address_cannot_be_added_twice(as_editor):
     add_feed("Napo", "https://napo.example/feed.rss")
     response = as_editor.submit(

@@ -106,9 +106,9 @@ def test_past_runs_are_listed_with_their_counts(editor_client, subscriber, make_
     page = editor_client.get("/admin/digest").text
 
     assert "24 September 2016 at 07:00" in page
-    assert '<td class="count--sent">1</td>' in page
-    assert '<td class="count--skipped">1</td>' in page
-    assert '<td class="count--failed">1</td>' in page
+    assert '<td class="count--sent" data-label="Sent">1</td>' in page
+    assert '<td class="count--skipped" data-label="Nothing new">1</td>' in page
+    assert '<td class="count--failed" data-label="Failed">1</td>' in page
 
 
 MESSAGE = (

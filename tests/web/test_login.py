@@ -40,7 +40,8 @@ def test_an_empty_form_says_what_is_missing(client):
     response = client.submit("/auth/login", {"email": "", "password": ""})
 
     assert response.status_code == 422
-    assert "This field is required." in response.text
+    assert "Enter the email address you registered with." in response.text
+    assert "Enter your password." in response.text
 
 
 def test_login_without_a_csrf_token_is_refused(client, editor):

@@ -2,7 +2,6 @@
 
 import socket
 
-import click
 import pytest
 from support.digests import wait_for
 from support.smtp import free_port
@@ -10,7 +9,7 @@ from support.smtp import free_port
 from blogapp.extensions import db
 from blogapp.mail.catcher import outbox_names, read_outbox_message
 from blogapp.mail.queue import add_to_queue
-from blogapp.mail.transport import OutgoingMessage
+from blogapp.mail.transport import LOCAL_SERVER_KEY, OutgoingMessage
 from blogapp.models import DigestRun
 from blogapp.scheduler import SHUTDOWN_KEY, background_services
 
@@ -54,9 +53,19 @@ def test_a_configured_mail_server_is_used_and_no_catcher_starts(app, mailbox, tm
     assert outbox_names(tmp_path / "outbox") == []
 
 
-def test_a_busy_catcher_port_is_a_clear_error(app, no_mail_server):
+def test_a_busy_catcher_port_is_swapped_for_a_free_one_saying_so(app, no_mail_server, capsys):
+    busy = app.config["MAIL_CATCHER_PORT"]
     with socket.socket() as taken:
-        taken.bind(("127.0.0.1", app.config["MAIL_CATCHER_PORT"]))
+        taken.bind(("127.0.0.1", busy))
         taken.listen()
-        with pytest.raises(click.ClickException, match="set MAIL_CATCHER_PORT to a free port"):
-            background_services(app).__enter__()
+        queue_hello("Caught.")
+        with background_services(app):
+            chosen = app.extensions[LOCAL_SERVER_KEY][1]
+            assert wait_for(lambda: outbox_names(no_mail_server)), "nothing was saved"
+
+    said = capsys.readouterr().out
+    assert chosen != busy
+    assert f"Port {busy} is busy" in said
+    assert f"listens on port {chosen} instead" in said
+    assert "set MAIL_CATCHER_PORT" in said
+    assert f"Mail is caught on port {chosen}" in said

@@ -142,7 +142,8 @@ def test_post_page_has_title_day_body_labels_and_an_empty_comment_thread(client,
     assert "Saturday, 24 September 2016" in page
     assert "<blockquote>\n<p>The service is in crisis.</p>\n</blockquote>" in page
     assert 'href="/label/parliament" rel="tag">Parliament</a>' in page
-    assert '<h2 id="comments-heading">No comments</h2>' in page
+    assert '<h2 id="comments-heading">Comments</h2>' in page
+    assert page.count("No comments") == 1, "said once, under the heading"
     assert "No comments yet." in page
 
 
@@ -247,6 +248,20 @@ def test_archive_year_and_month_pages(client, make_post):
     assert "<h1>Posts from 2016</h1>" in year
     assert post_titles(month) == ["September post"]
     assert "<h1>Posts from September 2016</h1>" in month
+
+
+@pytest.mark.parametrize(
+    "path", ["/0000/", "/9999/", "/0000/01/", "/9999/12/", "/2016/00/", "/2016/13/", "/0000/01/x"]
+)
+def test_archive_addresses_no_date_holds_or_with_nothing_in_them_are_not_found(
+    client, make_post, path
+):
+    make_post("September post", published_at=datetime(2016, 9, 10, 9, 0, tzinfo=UTC))
+
+    response = client.get(path)
+
+    assert response.status_code == 404
+    assert "There is no page at this address" in response.text
 
 
 def test_sidebar_archive_counts_years_and_months_newest_first(client, make_post):

@@ -116,3 +116,10 @@ def test_readers_searching_for_the_same_words_share_the_results_until_the_conten
     assert result_titles(page) == ["Caseloads rising"]
     assert "for “CASELOADS!”" in page
     assert sorted(result_titles(after_a_new_post)) == ["Caseloads falling", "Caseloads rising"]
+
+
+def test_the_search_page_has_one_search_box(client):
+    page = client.get("/search?q=caseloads").text
+
+    assert page.count('type="search"') == 1
+    assert page.count("widget--follow") == 1

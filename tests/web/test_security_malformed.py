@@ -2,6 +2,7 @@
 route the URL map lists, as a visitor and as an administrator."""
 
 import re
+from itertools import product
 from urllib.parse import quote
 
 import pytest
@@ -27,8 +28,15 @@ BAD_NUMBERS = [
     "-1", "0", "2147483648", "9223372036854775808", "99999999999999999999999999",
     "1e3", "0x10", "²", "١", "%C2%B2", "%EF%BC%91", " 1",
 ]  # fmt: skip
-#: What goes where words should: invalid UTF-8, NUL, dot segments, very long.
-BAD_WORDS = ["%ff%fe", "%00", "%C0%AE%C0%AE", "..%2f..%2fsecret_key", "a" * 3000, "%E2%80%AE"]
+#: The edges of each fixed-width number, tried in every combination: years and months
+#: no date holds ("/0000/", "/9999/12/") and the first and last that one may.
+EDGES = {4: ["0000", "0001", "9999"], 2: ["00", "01", "12", "99"]}
+#: What goes where words should: invalid UTF-8, NUL, dot segments, very long, letters and
+#: symbols outside ASCII.
+BAD_WORDS = [
+    "%ff%fe", "%00", "%C0%AE%C0%AE", "..%2f..%2fsecret_key", "a" * 3000, "%E2%80%AE",
+    "caf\u00e9", "\u2603", "\U0001f600", "\u0661\u0662",
+]  # fmt: skip
 #: Query parameters the views read, each given the same bad value.
 QUERY_NAMES = ("page", "q", "show", "status", "showComment", "next")
 QUERIES = ["-1", "0", "9223372036854775808", "9" * 30, "²", "%C2%B2", "%ff%fe", "%00"]
@@ -46,24 +54,45 @@ def app_config(app_config: dict) -> dict:
     return {**app_config, "PROPAGATE_EXCEPTIONS": False}
 
 
-def with_arguments(rule: Rule, number: str | None = None, word: str | None = None) -> str:
+def fixed_digits(argument: str) -> int | None:
+    """How many digits an ``int(fixed_digits=N)`` argument takes (None: any number)."""
+    digits = re.search(r"fixed_digits=(\d)", argument)
+    return int(digits.group(1)) if digits else None
+
+
+def with_arguments(
+    rule: Rule, number: str | None = None, word: str | None = None, fixed: tuple[str, ...] = ()
+) -> str:
     """The rule's path with its numbers and words replaced (None: by ones that fit the
-    rule but name nothing there is)."""
+    rule but name nothing there is); ``fixed`` gives its fixed-width numbers in turn."""
+    given = iter(fixed)
 
     def replace(match: re.Match) -> str:
         if match.group(1) != "int":
             return word or "no-such-thing"
-        digits = re.search(r"fixed_digits=(\d)", match.group(0))
-        return number or {"4": "2016", "2": "09"}.get(digits.group(1) if digits else "", "987654")
+        width = fixed_digits(match.group(0))
+        if fixed and width:
+            return next(given)
+        return number or {4: "2016", 2: "09"}.get(width or 0, "987654")
 
     return ARGUMENT.sub(replace, rule.rule)
 
 
+def edge_paths(rule: Rule) -> list[str]:
+    """The rule's path with every combination of its fixed-width numbers' edges."""
+    widths = [fixed_digits(match.group(0)) for match in ARGUMENT.finditer(rule.rule)]
+    edges = [EDGES[width] for width in widths if width]
+    if not edges:
+        return []
+    return [with_arguments(rule, fixed=combination) for combination in product(*edges)]
+
+
 def malformed_paths(rule: Rule) -> list[str]:
-    """The rule's path with bad numbers (its words fine), then bad words (its numbers fine)."""
+    """The rule's path with bad numbers (its words fine), the edges of its fixed-width
+    numbers, then bad words (its numbers fine)."""
     with_bad_numbers = [with_arguments(rule, number=number) for number in BAD_NUMBERS]
     with_bad_words = [with_arguments(rule, word=quote(word, safe="%")) for word in BAD_WORDS]
-    return sorted(set(with_bad_numbers + with_bad_words))
+    return sorted(set(with_bad_numbers + edge_paths(rule) + with_bad_words))
 
 
 def senders(cast: Cast, rule: Rule, method: str) -> list[tuple[str, dict | None]]:

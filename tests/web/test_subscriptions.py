@@ -3,9 +3,12 @@
 import pytest
 from flask import render_template_string
 from flask_login import login_user
+from sqlalchemy import select
 from support.accounts import TEST_PASSWORD
 
+from blogapp.auth.tokens import confirmation_token
 from blogapp.extensions import db
+from blogapp.models import User
 from blogapp.subscriptions.operations import save_subscription, subscription_of
 from blogapp.subscriptions.tokens import unsubscribe_token
 
@@ -31,10 +34,47 @@ def test_the_sidebar_and_footer_invite_readers_to_follow_by_email(client):
     assert 'href="/subscribe"' in page
 
 
-def test_subscribing_needs_a_login(client):
+def test_a_visitor_sees_what_they_would_get_and_both_ways_in(client):
     response = client.get("/subscribe")
-    assert response.status_code == 302
-    assert "/auth/login" in response.headers["Location"]
+
+    assert response.status_code == 200
+    assert "One email a day at 07:00" in response.text
+    assert '<a class="button" href="/auth/register?next=/subscribe">Create an account</a>' in (
+        response.text
+    )
+    assert 'href="/auth/login?next=/subscribe">Log in</a>' in response.text
+    sent = client.submit("/subscribe", {"wants_posts": "y"}, page="/auth/login")
+    assert sent.status_code == 302
+    assert "/auth/login" in sent.headers["Location"]
+
+
+def test_a_newcomer_who_registers_from_follow_by_email_comes_back_to_it(client, mailbox):
+    """(The confirmation link is made here as the mail makes it: when that mail is sent
+    is the mail tests' business.)"""
+    client.get("/auth/register?next=/subscribe")
+    registered = client.submit(
+        "/auth/register?next=/subscribe",
+        {
+            "email": "newcomer@example.org",
+            "display_name": "Newcomer",
+            "password": "a long enough passphrase here",
+            "password_again": "a long enough passphrase here",
+        },
+        page="/auth/register?next=/subscribe",
+        follow_redirects=True,
+    )
+    assert 'href="/auth/login?next=/subscribe">log in</a> to choose' in registered.text
+    newcomer = db.session.scalar(select(User).where(User.email == "newcomer@example.org"))
+
+    confirmed = client.get(f"/auth/confirm/{confirmation_token(newcomer)}")
+    assert confirmed.headers["Location"] == "/auth/login?next=/subscribe"
+    logged_in = client.submit(
+        "/auth/login?next=/subscribe",
+        {"email": "newcomer@example.org", "password": "a long enough passphrase here"},
+        page="/auth/login?next=/subscribe",
+    )
+    assert logged_in.headers["Location"] == "/subscribe"
+    assert "Follow by email" in client.get("/subscribe").text
 
 
 def test_a_reader_subscribes_to_both_then_changes_to_bulletins_then_stops(client, reader):
@@ -170,3 +210,12 @@ def test_a_tampered_token_is_refused_and_changes_nothing(app, followed, make_use
         assert "This unsubscribe link is not valid" in response.text
     assert fresh(followed).active
     assert subscription_of(other).active
+
+
+def test_the_follow_by_email_page_has_one_follow_box(client, reader):
+    client.login(reader.email, TEST_PASSWORD)
+
+    page = client.get("/subscribe").text
+
+    assert "widget--follow" not in page
+    assert page.count('type="search"') == 1

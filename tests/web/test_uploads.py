@@ -77,7 +77,13 @@ def test_an_uploaded_image_is_stored_listed_and_served_for_a_year(
     assert (upload_folder / upload.path).read_bytes() == data
     assert f"Uploaded “{name}”" in response.text
     assert f"![Members outside the office](/uploads/{upload.path})" in response.text
-    assert f"![Alt text](/uploads/{upload.path})" in response.text
+    assert upload.description == "Members outside the office"
+    listed = signed_in.get(UPLOADS).text
+    assert (
+        f'<code class="upload__markdown">![Members outside the office](/uploads/{upload.path})'
+        in listed
+    )
+    assert 'alt="Members outside the office (full size)"' in listed
     assert f'<img src="/uploads/{upload.path}"' in response.text
 
     signed_in.logout()
