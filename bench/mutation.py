@@ -4,15 +4,16 @@
 
 Each mutant is one small change to the module's syntax tree: a comparison flipped, ``and``
 swapped for ``or``, one condition of an ``and``/``or`` left out, an ``if`` negated, ``not``
-dropped, an arithmetic operator swapped, a constant changed, a ``return`` made to return
-None, or a call statement removed. Each is written into a copy of the package (the checkout
-is never touched) and the given tests run against it on SQLite (``-x -q``, one process, a
-timeout per mutant). A first, clean run records which tests execute which lines of the
-module, and each mutant runs only the tests that execute its statement (a mutant in code
-no test executes survives without a run; one in code run at import runs them all). A
-mutant is killed when the tests fail or time out, and survives when
-they pass; survivors are printed with their line, so that each gets a test or a reason why
-it cannot be told apart from the original (an equivalent mutant).
+dropped, an arithmetic operator swapped, a constant changed (a number plus one, a string
+emptied, a boolean negated), a ``return`` made to return None, or a call statement
+removed. Each is written into a copy of the package (the checkout is never touched) and
+the given tests run against it on SQLite (``-x -q``, one process, a timeout per mutant).
+A first, clean run records which tests execute which lines of the module, and each mutant
+runs only the tests that execute its statement (a mutant in code no test executes
+survives without a run; one in code run at import runs them all). A mutant is killed when
+the tests fail or time out, and survives when they pass; survivors are printed with their
+line, so that each gets a test or a reason why it cannot be told apart from the original
+(an equivalent mutant).
 """
 
 import argparse
@@ -189,7 +190,8 @@ class Mutations(ast.NodeTransformer):
         elif isinstance(value, int | float):
             changed = value + 1
         elif isinstance(value, str):
-            changed = f"XX{value}XX"
+            # Emptied rather than wrapped: a test that finds a message in a page notices.
+            changed = "" if value else "mutated"
         else:
             return node
         return self.choose(node, [(ast.Constant(changed), f"{value!r}  ->  {changed!r}")])
