@@ -1,5 +1,6 @@
 """A real SMTP server (aiosmtpd) that keeps what it receives, for the tests to read."""
 
+import smtplib
 import socket
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -21,16 +22,30 @@ class Mailbox:
     """What the server accepted.
 
     ``refuse`` makes it answer RCPT TO for an address with 550 (permanent);
-    ``defer(address, times)`` answers 451 (temporary) for its next ``times`` attempts.
+    ``defer(address, times)`` answers 451 (temporary) for its next ``times`` attempts;
+    ``hang_up_after(count)`` accepts ``count`` more messages, then answers every MAIL FROM
+    with 421 (the server is closing the connection) until ``stop_hanging_up()``.
+    ``tried`` lists every address a client asked to send to, accepted or not.
     """
 
     received: list[Received] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
     deferrals: dict[str, int] = field(default_factory=dict)
+    tried: list[str] = field(default_factory=list)
+    accepting: int | None = None
     port: int = 0
+
+    async def handle_MAIL(self, server: SMTP, session: Session, envelope: Envelope,
+                          address: str, mail_options: list[str]) -> str:  # fmt: skip
+        if self.accepting is not None and self.accepting <= 0:
+            return "421 4.3.2 Service shutting down, closing transmission channel"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
                           address: str, rcpt_options: list[str]) -> str:  # fmt: skip
+        self.tried.append(address.lower())
         if address.lower() in self.refuse:
             return "550 5.1.1 No such user here"
         if self.deferrals.get(address.lower(), 0) > 0:
@@ -42,9 +57,17 @@ class Mailbox:
     def defer(self, address: str, times: int = 1) -> None:
         self.deferrals[address.lower()] = times
 
+    def hang_up_after(self, count: int) -> None:
+        self.accepting = count
+
+    def stop_hanging_up(self) -> None:
+        self.accepting = None
+
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         message = message_from_bytes(envelope.original_content, policy=policy.default)
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
+        if self.accepting is not None:
+            self.accepting -= 1
         return "250 Message accepted for delivery"
 
     @property
@@ -58,6 +81,8 @@ class Mailbox:
         self.received.clear()
         self.refuse.clear()
         self.deferrals.clear()
+        self.tried.clear()
+        self.accepting = None
 
 
 def free_port() -> int:
@@ -70,3 +95,8 @@ def start_smtp_server(mailbox: Mailbox, port: int | None = None) -> Controller:
     controller = Controller(mailbox, hostname="127.0.0.1", port=port or free_port())
     controller.start()
     return controller
+
+
+def connect_to(mailbox: Mailbox) -> smtplib.SMTP:
+    """A client connection to the test's server, as a digest sender opens one."""
+    return smtplib.SMTP("127.0.0.1", mailbox.port, timeout=10)

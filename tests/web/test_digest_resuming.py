@@ -1,0 +1,159 @@
+"""Resuming a digest run after the mail server hung up, refused for a while, or another
+sender took over: the rest goes out, nobody gets it twice, and nobody who may no longer
+receive it gets it."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from support.accounts import TEST_PASSWORD
+from support.digests import FRIDAY_EVENING, SATURDAY, at, deliveries, later, runs
+from support.smtp import Mailbox, connect_to
+
+from blogapp.account.operations import delete_account
+from blogapp.auth.moderation import set_banned
+from blogapp.digest.runs import run_digest
+from blogapp.extensions import db
+from blogapp.models import DeliveryState, Role
+from blogapp.subscriptions.operations import save_subscription
+
+
+def recipients(mailbox: Mailbox) -> list[str]:
+    return sorted(address for item in mailbox.received for address in item.recipients)
+
+
+@pytest.fixture
+def seven_subscribers(app, subscriber, make_post) -> list[str]:
+    app.config["DIGEST_BATCH_SIZE"] = 3
+    make_post("Caseloads at breaking point", published_at=FRIDAY_EVENING)
+    addresses = [f"reader{number}@example.org" for number in range(1, 8)]
+    for address in addresses:
+        subscriber(address)
+    return addresses
+
+
+def test_a_server_that_hangs_up_midway_gets_the_rest_on_resume_and_nobody_twice(
+    seven_subscribers, mailbox
+):
+    mailbox.hang_up_after(4)
+
+    run_digest(clock=at(SATURDAY))
+
+    assert len(mailbox.messages) == 4
+    first_four = recipients(mailbox)
+    assert runs()[0].finished_at is None
+
+    mailbox.stop_hanging_up()
+    run_digest(clock=later(1))
+
+    assert recipients(mailbox) == sorted(seven_subscribers)
+    assert set(first_four).isdisjoint(mailbox.tried[4:]), "nobody who had it was tried again"
+    assert runs()[0].finished_at is not None
+
+    run_digest(clock=later(600))
+    assert len(mailbox.messages) == 7
+
+
+def test_after_a_451_each_retry_waits_its_delay_until_the_last_attempt(
+    app, subscriber, make_post, mailbox
+):
+    """Waits of 1 and then 5 minutes; the third attempt is the last one."""
+    app.config["DIGEST_MAX_ATTEMPTS"] = 3
+    make_post("Caseloads at breaking point", published_at=FRIDAY_EVENING)
+    subscriber("busy@example.org")
+    mailbox.defer("busy@example.org", times=100)
+    schedule = [(0, 1), (59, 1), (60, 2), (60 + 299, 2), (60 + 300, 3), (600 * 60, 3)]
+
+    for seconds, attempts_so_far in schedule:
+        run_digest(clock=at(SATURDAY + timedelta(seconds=seconds)))
+        assert mailbox.tried.count("busy@example.org") == attempts_so_far, f"at {seconds} s"
+
+    busy = deliveries()["busy@example.org"]
+    assert (busy.state, busy.attempts) == (DeliveryState.FAILED, 3)
+    assert mailbox.to("busy@example.org") == []
+    assert runs()[0].finished_at is not None
+
+
+def test_readers_who_may_no_longer_receive_it_get_nothing_when_a_run_resumes(
+    make_user, make_post, mailbox
+):
+    make_post("Caseloads at breaking point", published_at=FRIDAY_EVENING)
+    admin = make_user(email="admin@example.org", role=Role.ADMIN)
+    names = ("stays", "banned", "unconfirmed", "deleted")
+    readers = {name: make_user(email=f"{name}@example.org") for name in names}
+    for reader in readers.values():
+        save_subscription(reader, True, True)
+    mailbox.hang_up_after(0)
+    run_digest(clock=at(SATURDAY))
+    assert mailbox.messages == []
+
+    set_banned(admin, readers["banned"], True)
+    readers["unconfirmed"].email_confirmed_at = None
+    db.session.commit()
+    delete_account(readers["deleted"], TEST_PASSWORD)
+    mailbox.stop_hanging_up()
+    run_digest(clock=later(1))
+
+    assert recipients(mailbox) == ["stays@example.org"]
+    assert sorted(set(mailbox.tried)) == ["stays@example.org"]
+    assert runs()[0].finished_at is not None
+
+
+class HeldAtConnect:
+    """A sender's way to the mail server that waits at the door until the test opens it."""
+
+    def __init__(self, mailbox: Mailbox) -> None:
+        self.mailbox = mailbox
+        self.arrived = threading.Event()
+        self.door = threading.Event()
+
+    def connect(self):
+        self.arrived.set()
+        if not self.door.wait(timeout=60):
+            raise TimeoutError("the test never let this sender through")
+        return connect_to(self.mailbox)
+
+
+def digest_in_thread(app, results: dict, name: str, **options) -> threading.Thread:
+    def run() -> None:
+        with app.app_context():
+            try:
+                results[name] = run_digest(**options)
+            except Exception as error:
+                results[name] = error
+
+    thread = threading.Thread(target=run, name=name)
+    thread.start()
+    return thread
+
+
+def test_a_sender_whose_claim_lapsed_and_was_taken_over_sends_nothing_more(
+    app, subscriber, make_post, mailbox
+):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("senders share a run only on PostgreSQL (SQLite has one sender at a time)")
+    make_post("Caseloads at breaking point", published_at=FRIDAY_EVENING)
+    addresses = [f"reader{number}@example.org" for number in range(1, 8)]
+    for address in addresses:
+        subscriber(address)
+    claim = timedelta(seconds=app.config["DIGEST_CLAIM_SECONDS"])
+    slow, quick = HeldAtConnect(mailbox), HeldAtConnect(mailbox)
+    results: dict = {}
+
+    paused = digest_in_thread(app, results, "slow", clock=at(SATURDAY), connect=slow.connect)
+    assert slow.arrived.wait(timeout=30), "the slow sender claimed its batch"
+    taking_over = digest_in_thread(
+        app, results, "quick", clock=at(SATURDAY + claim + timedelta(minutes=1)),
+        connect=quick.connect,
+    )  # fmt: skip
+    assert quick.arrived.wait(timeout=30), "the claims had lapsed, so the quick sender took them"
+    slow.door.set()
+    paused.join(timeout=60)
+    assert mailbox.messages == [], "the slow sender holds none of them any more"
+    quick.door.set()
+    taking_over.join(timeout=60)
+
+    assert recipients(mailbox) == sorted(addresses)
+    assert results["slow"].runs[0].sent.sent == 0
+    assert results["quick"].runs[0].sent.sent == len(addresses)
+    assert runs()[0].finished_at is not None
