@@ -1,0 +1,83 @@
+"""What a change does to the cached pages, with the shared cache missing, emptied, or
+holding whole pages only."""
+
+from pathlib import Path
+
+from support.accounts import TEST_PASSWORD
+from support.client import BlogClient
+from support.comments import comment, path_of
+from support.smtp import free_port
+
+from blogapp import create_app
+from blogapp.extensions import db
+
+
+def empty_the_shared_cache(app) -> None:
+    """What a restarted or evicting cache server leaves: nothing at all."""
+    for stored in Path(app.config["CACHE_DIR"]).iterdir():
+        stored.unlink()
+
+
+def test_a_comment_is_posted_when_the_shared_cache_was_emptied(app, make_post, make_user):
+    app.config["COMMENT_CACHE_SECONDS"] = 5
+    post = make_post("Busy thread")
+    make_user(email="writer@example.org")
+    writer = app.test_client()
+    writer.login("writer@example.org", TEST_PASSWORD)
+    token = writer.csrf_token(path_of(post))
+    empty_the_shared_cache(app)
+
+    response = writer.post(
+        f"/comments/on/{post.id}", data={"body": "Still works.", "csrf_token": token}
+    )
+
+    assert response.status_code == 302
+    assert "Still works." in writer.get(path_of(post)).text
+
+
+def test_a_comment_is_posted_when_the_shared_cache_is_down(app_config, make_post, make_user):
+    config = {
+        **app_config,
+        "CACHE_REDIS_URL": f"redis://127.0.0.1:{free_port()}/0",
+        "COMMENT_CACHE_SECONDS": 5,
+    }
+    unreachable = create_app(config)
+    unreachable.test_client_class = BlogClient
+    with unreachable.app_context():
+        post = make_post("Busy thread")
+        make_user(email="writer@example.org")
+        writer = unreachable.test_client()
+        writer.login("writer@example.org", TEST_PASSWORD)
+        response = comment(writer, post, "Still works.")
+        page = writer.get(path_of(post)).text
+        db.session.remove()
+        db.engine.dispose()
+
+    assert response.status_code == 302
+    assert "Still works." in page
+
+
+def test_with_whole_pages_cached_and_no_fragments_a_new_post_replaces_the_page(app, make_post):
+    app.config["FRAGMENT_CACHE_ENABLED"] = False
+    make_post("First post")
+    visitor = app.test_client()
+    assert "Second post" not in visitor.get("/").text
+
+    make_post("Second post")
+
+    assert "Second post" in visitor.get("/").text
+
+
+def test_with_whole_pages_cached_and_no_fragments_a_new_comment_replaces_the_page(
+    app, make_post, make_user
+):
+    app.config["FRAGMENT_CACHE_ENABLED"] = False
+    post = make_post("Busy thread")
+    make_user(email="writer@example.org")
+    visitor, writer = app.test_client(), app.test_client()
+    assert "No comments yet." in visitor.get(path_of(post)).text
+    writer.login("writer@example.org", TEST_PASSWORD)
+
+    comment(writer, post, "First!")
+
+    assert "First!" in visitor.get(path_of(post)).text
