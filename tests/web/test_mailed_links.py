@@ -1,5 +1,6 @@
-"""How long each mailed link works: 48 hours to confirm or change an address, 2 hours to
-reset a password; checked on a fake clock at the last second and the one after."""
+"""Mailed links: how long each works (48 hours to confirm or change an address, 2 hours to
+reset a password; checked on a fake clock at the last second and the one after), and what
+a damaged or strange one does."""
 
 import time
 from datetime import timedelta
@@ -9,10 +10,15 @@ from itsdangerous import TimestampSigner
 from support.accounts import TEST_PASSWORD, SigningClock
 from support.mail import link_in
 
+from blogapp.auth.tokens import Purpose, confirmation_token, make_token
 from blogapp.extensions import db
 from blogapp.models import User
 
 LAST_SECOND, TOO_LATE = 0, 1
+NOT_VALID = (
+    "This link is not valid: it may have been copied incompletely, already used, "
+    "or replaced by a newer one."
+)
 
 
 @pytest.fixture
@@ -88,3 +94,43 @@ def test_a_confirmation_link_works_for_48_hours(client, make_user, mailbox, cloc
     assert account("late@example.org").is_confirmed == (extra_seconds == LAST_SECOND)
     if extra_seconds == TOO_LATE:
         assert "This link has expired. You can ask for a new one." in response.text
+
+
+def test_a_link_cut_short_says_it_may_have_been_copied_incompletely(client, make_user):
+    user = make_user(confirmed=False)
+
+    response = client.get(f"/auth/confirm/{confirmation_token(user)[:-4]}")
+
+    assert response.status_code == 400
+    assert NOT_VALID in response.text
+    assert not account(user.email).is_confirmed
+
+
+@pytest.mark.parametrize("shape", ["a list", "an id in words"])
+def test_a_signed_link_that_does_not_name_an_account_by_number_is_not_valid(
+    client, make_user, shape
+):
+    """Signed with the site's key (as an older release might have), but not what links hold."""
+    user = make_user(confirmed=False)
+    data = (
+        [user.id, user.email] if shape == "a list" else {"user": str(user.id), "email": user.email}
+    )
+
+    response = client.get(f"/auth/confirm/{make_token(Purpose.CONFIRM_EMAIL, data)}")
+
+    assert response.status_code == 400
+    assert NOT_VALID in response.text
+    assert not account(user.email).is_confirmed
+
+
+def test_a_reader_without_a_password_sets_one_through_a_reset_link(client, subscriber, mailbox):
+    subscriber("follower@example.org")
+
+    client.submit("/auth/reset", {"email": "follower@example.org"})
+    (message,) = mailbox.to("follower@example.org")
+    link = link_in(message, "/auth/reset/")
+    done = client.submit(link, {"password": "staple battery horse correct",
+                                "password_again": "staple battery horse correct"})  # fmt: skip
+
+    assert done.location == "/auth/login"
+    assert client.login("follower@example.org", "staple battery horse correct").status_code == 302
