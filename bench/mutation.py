@@ -14,6 +14,11 @@ survives without a run; one in code run at import runs them all). A mutant is ki
 the tests fail or time out, and survives when they pass; survivors are printed with their
 line, so that each gets a test or a reason why it cannot be told apart from the original
 (an equivalent mutant).
+
+Test files given with ``--new`` run last, and the score without them is printed as well:
+one run measures the tests before and after they were added. ``--postgresql`` also runs the
+tests' PostgreSQL half (TEST_DATABASE_URL) for mutants only a shared database can show;
+use it with ``--only`` on the SQLite run's survivors.
 """
 
 import argparse
@@ -42,6 +47,7 @@ SIBLINGS = ("templates", "static")
 #: Services the suite would otherwise use: mutants run on SQLite alone.
 SERVICE_VARIABLES = ("TEST_DATABASE_URL", "TEST_REDIS_URL", "BLOGAPP_REQUIRE_SERVICES")
 #: Set for the clean run: the module whose lines to record, and where to write them.
+KEPT_FOR_POSTGRESQL = ("TEST_DATABASE_URL",)
 TRACE_TARGET = "MUTATION_TRACE_TARGET"
 TRACE_OUTPUT = "MUTATION_TRACE_OUTPUT"
 
@@ -237,22 +243,28 @@ class Workspace:
 
     folder: Path
     module: Path
+    postgresql: bool = False
 
     @classmethod
-    def make(cls, module: Path) -> "Workspace":
+    def make(cls, module: Path, postgresql: bool = False) -> "Workspace":
         folder = Path(tempfile.mkdtemp(prefix="mutation-"))
         shutil.copytree(
             ROOT / PACKAGE, folder / PACKAGE, ignore=shutil.ignore_patterns("__pycache__")
         )
         for name in SIBLINGS:
             (folder / name).symlink_to(ROOT / name)
-        return cls(folder, folder / module.resolve().relative_to(ROOT))
+        return cls(folder, folder / module.resolve().relative_to(ROOT), postgresql)
 
     def write(self, source: str) -> None:
         self.module.write_text(source)
 
     def environment(self) -> dict[str, str]:
-        env = {key: value for key, value in os.environ.items() if key not in SERVICE_VARIABLES}
+        kept = KEPT_FOR_POSTGRESQL if self.postgresql else ()
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in SERVICE_VARIABLES or key in kept
+        }
         env["PYTHONPATH"] = str(self.folder)
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         return env
@@ -261,10 +273,26 @@ class Workspace:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+@dataclass(frozen=True)
+class Outcome:
+    #: 'passed', 'failed', 'timeout' or 'uncovered' (no test runs the mutated statement).
+    verdict: str
+    #: The file of the first test that failed, when one did.
+    failed_in: str | None = None
+
+
+def first_failure(output: str) -> str | None:
+    """The file of the first FAILED or ERROR line in pytest's short summary."""
+    for line in output.splitlines():
+        if line.startswith(("FAILED ", "ERROR ")):
+            return line.split()[1].split("::")[0]
+    return None
+
+
 def run_tests(
     workspace: Workspace, tests: list[str], timeout: float, trace_to: Path | None = None
-) -> str:
-    """'passed', 'failed' or 'timeout': the tests against the workspace, on SQLite only."""
+) -> Outcome:
+    """The tests against the workspace, on SQLite only, stopping at the first failure."""
     env = workspace.environment()
     plugin: list[str] = []
     if trace_to is not None:
@@ -276,30 +304,26 @@ def run_tests(
         str(ROOT / ".venv" / "bin" / "pytest"),
         *tests,
         *plugin,
-        "-x",
-        "-q",
-        "-p",
-        "no:randomly",
-        "-p",
-        "no:cacheprovider",
-        "-k",
-        "not postgresql",
+        *("-x", "-q", "-rfE", "-p", "no:randomly", "-p", "no:cacheprovider"),
+        *(() if workspace.postgresql else ("-k", "not postgresql")),
     ]
-    process = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        code = process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        return "timeout"
-    return "passed" if code == 0 else "failed"
+    output = workspace.folder / "pytest-output.txt"
+    with output.open("w") as written:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=written, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        try:
+            code = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return Outcome("timeout")
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+    if code == 0:
+        return Outcome("passed")
+    return Outcome("failed", first_failure(output.read_text(errors="replace")))
 
 
 @dataclass
@@ -389,14 +413,14 @@ class Session:
     lines_by_test: dict[str, list[int]]
     timeout: float
 
-    def outcome(self, mutant: Mutant) -> str:
+    def outcome(self, mutant: Mutant) -> Outcome:
         selected = tests_for(mutant, self.lines_by_test)
         if selected == []:
-            return "uncovered"
+            return Outcome("uncovered")
         self.workspace.write(mutated_source(self.source, mutant.index))
         return run_tests(self.workspace, selected or self.tests, self.timeout)
 
-    def outcomes(self, mutants: list[Mutant]) -> Iterator[tuple[Mutant, str]]:
+    def outcomes(self, mutants: list[Mutant]) -> Iterator[tuple[Mutant, Outcome]]:
         for mutant in mutants:
             yield mutant, self.outcome(mutant)
 
@@ -407,7 +431,7 @@ def clean_session(
     """Run the tests once unmutated, recording which test runs which line."""
     trace = workspace.folder / "lines-by-test.json"
     started = time.monotonic()
-    if run_tests(workspace, tests, timeout=3600, trace_to=trace) != "passed":
+    if run_tests(workspace, tests, timeout=3600, trace_to=trace).verdict != "passed":
         sys.exit("the tests fail without any mutation: fix them first")
     seconds = time.monotonic() - started
     lines_by_test = json.loads(trace.read_text())
@@ -415,15 +439,37 @@ def clean_session(
     return Session(workspace, source, tests, lines_by_test, timeout or 2 * seconds + 30)
 
 
-def report(module: Path, results: dict[str, list[Mutant]], total: int, lines: list[str]) -> None:
-    killed = len(results["failed"]) + len(results["timeout"])
-    survivors = sorted(results["passed"] + results["uncovered"], key=lambda mutant: mutant.index)
-    score = 100 * killed / total if total else 100.0
-    print(
-        f"\n{module}: {killed} of {total} killed ({score:.0f} %), "
-        f"{len(results['timeout'])} of them by timeout; {len(survivors)} survived "
-        f"({len(results['uncovered'])} in code no test runs)"
-    )
+def is_killed(outcome: Outcome, without: set[str]) -> bool:
+    """Whether the mutant was killed by a test outside the ``without`` files.
+
+    The ``without`` files run last, so a mutant that some other test kills fails there first.
+    """
+    if outcome.verdict == "timeout":
+        return True
+    return outcome.verdict == "failed" and outcome.failed_in not in without
+
+
+def score_line(label: str, outcomes: list[Outcome], without: set[str]) -> str:
+    killed = sum(is_killed(outcome, without) for outcome in outcomes)
+    total = len(outcomes)
+    return f"{label}: {killed} of {total} killed ({100 * killed / total if total else 100:.0f} %)"
+
+
+def report(
+    module: Path, results: list[tuple[Mutant, Outcome]], new_tests: set[str], lines: list[str]
+) -> None:
+    outcomes = [outcome for _, outcome in results]
+    timeouts = sum(outcome.verdict == "timeout" for outcome in outcomes)
+    print(f"\n{score_line(str(module), outcomes, set())} ({timeouts} by timeout)")
+    if new_tests:
+        print(score_line("  without " + ", ".join(sorted(new_tests)), outcomes, new_tests))
+        print("\nKilled only by the new tests:")
+        for mutant, outcome in results:
+            if outcome.verdict == "failed" and outcome.failed_in in new_tests:
+                print(
+                    f"  #{mutant.index} line {mutant.line}: {mutant.change}  [{outcome.failed_in}]"
+                )
+    survivors = [mutant for mutant, outcome in results if not is_killed(outcome, set())]
     if survivors:
         print("\nSurvivors:")
     for mutant in survivors:
@@ -431,10 +477,21 @@ def report(module: Path, results: dict[str, list[Mutant]], total: int, lines: li
         print(f"      {lines[mutant.line - 1].strip()}")
 
 
+def stop_on_sigterm(_signal: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("module", type=Path, help="the module to mutate: blogapp/auth/tokens.py")
     parser.add_argument("tests", nargs="+", help="the test files that cover it")
+    parser.add_argument(
+        "--new", action="append", default=[],
+        help="a test file just added (run last; the score without it is printed too)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--postgresql", action="store_true", help="run on PostgreSQL too (TEST_DATABASE_URL)"
+    )
     parser.add_argument("--only", help="comma-separated mutant numbers to run (default: all)")
     parser.add_argument("--list", action="store_true", help="list the mutants and run nothing")
     parser.add_argument(
@@ -449,21 +506,25 @@ def main() -> None:
             print(f"#{mutant.index} line {mutant.line}: {mutant.change}")
         return
 
-    workspace = Workspace.make(arguments.module)
-    results: dict[str, list[Mutant]] = {verdict: [] for verdict in VERDICTS}
+    tests = [test for test in arguments.tests if test not in arguments.new] + arguments.new
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
+    workspace = Workspace.make(arguments.module, arguments.postgresql)
+    results: list[tuple[Mutant, Outcome]] = []
     try:
         check_workspace_is_imported(workspace)
         print(f"{arguments.module}: {len(mutants)} mutants", flush=True)
-        session = clean_session(workspace, source, arguments.tests, arguments.timeout)
+        session = clean_session(workspace, source, tests, arguments.timeout)
         for mutant, outcome in session.outcomes(mutants):
-            results[outcome].append(mutant)
+            results.append((mutant, outcome))
+            by = f" by {outcome.failed_in}" if outcome.failed_in else ""
             print(
-                f"#{mutant.index} line {mutant.line}: {VERDICTS[outcome]}  {mutant.change}",
+                f"#{mutant.index} line {mutant.line}: {VERDICTS[outcome.verdict]}{by}  "
+                f"{mutant.change}",
                 flush=True,
             )
     finally:
         workspace.remove()
-    report(arguments.module, results, len(mutants), source.splitlines())
+    report(arguments.module, results, set(arguments.new), source.splitlines())
 
 
 if __name__ == "__main__":
