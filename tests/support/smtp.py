@@ -2,6 +2,7 @@
 
 import smtplib
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -25,7 +26,9 @@ class Mailbox:
     ``defer(address, times)`` answers 451 (temporary) for its next ``times`` attempts;
     ``hang_up_after(count)`` accepts ``count`` more messages, then answers every MAIL FROM
     with 421 (the server is closing the connection) until ``stop_hanging_up()``.
-    ``tried`` lists every address a client asked to send to, accepted or not.
+    ``tried`` lists every address a client asked to send to, accepted or not;
+    ``after_each_message``, when set, is called (in the server's thread) as each message is
+    accepted, before the client hears so.
     """
 
     received: list[Received] = field(default_factory=list)
@@ -33,6 +36,7 @@ class Mailbox:
     deferrals: dict[str, int] = field(default_factory=dict)
     tried: list[str] = field(default_factory=list)
     accepting: int | None = None
+    after_each_message: Callable[[], None] | None = None
     port: int = 0
 
     async def handle_MAIL(self, server: SMTP, session: Session, envelope: Envelope,
@@ -68,6 +72,8 @@ class Mailbox:
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
         if self.accepting is not None:
             self.accepting -= 1
+        if self.after_each_message is not None:
+            self.after_each_message()
         return "250 Message accepted for delivery"
 
     @property
@@ -83,6 +89,7 @@ class Mailbox:
         self.deferrals.clear()
         self.tried.clear()
         self.accepting = None
+        self.after_each_message = None
 
 
 def free_port() -> int:

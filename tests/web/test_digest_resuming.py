@@ -7,7 +7,15 @@ from datetime import timedelta
 
 import pytest
 from support.accounts import TEST_PASSWORD
-from support.digests import FRIDAY_EVENING, SATURDAY, at, deliveries, later, runs
+from support.digests import (
+    FRIDAY_EVENING,
+    SATURDAY,
+    MovingClock,
+    at,
+    deliveries,
+    later,
+    runs,
+)
 from support.smtp import Mailbox, connect_to
 
 from blogapp.account.operations import delete_account
@@ -127,15 +135,22 @@ def digest_in_thread(app, results: dict, name: str, **options) -> threading.Thre
     return thread
 
 
-def test_a_sender_whose_claim_lapsed_and_was_taken_over_sends_nothing_more(
-    app, subscriber, make_post, mailbox
-):
+@pytest.fixture
+def shared_run(app, subscriber, make_post) -> list[str]:
+    """Seven subscribers of a run that several senders may share (PostgreSQL only)."""
     if db.engine.dialect.name != "postgresql":
         pytest.skip("senders share a run only on PostgreSQL (SQLite has one sender at a time)")
     make_post("Caseloads at breaking point", published_at=FRIDAY_EVENING)
     addresses = [f"reader{number}@example.org" for number in range(1, 8)]
     for address in addresses:
         subscriber(address)
+    return addresses
+
+
+def test_a_sender_whose_claim_lapsed_and_was_taken_over_sends_nothing_more(
+    app, shared_run, mailbox
+):
+    addresses = shared_run
     claim = timedelta(seconds=app.config["DIGEST_CLAIM_SECONDS"])
     slow, quick = HeldAtConnect(mailbox), HeldAtConnect(mailbox)
     results: dict = {}
@@ -157,3 +172,39 @@ def test_a_sender_whose_claim_lapsed_and_was_taken_over_sends_nothing_more(
     assert results["slow"].runs[0].sent.sent == 0
     assert results["quick"].runs[0].sent.sent == len(addresses)
     assert runs()[0].finished_at is not None
+
+
+def done_or_at_the_door(thread: threading.Thread, held: HeldAtConnect, seconds: float) -> None:
+    """Wait until ``thread`` has finished or is waiting at ``held``'s door."""
+    for _ in range(int(seconds * 20)):
+        if not thread.is_alive() or held.arrived.is_set():
+            return
+        thread.join(timeout=0.05)
+
+
+def test_a_sender_busy_for_longer_than_its_claim_keeps_it_while_it_sends(app, shared_run, mailbox):
+    """Each message takes 40 % of the claim time; a second sender comes after the third."""
+    claim = timedelta(seconds=app.config["DIGEST_CLAIM_SECONDS"])
+    clock, newcomer = MovingClock(SATURDAY), HeldAtConnect(mailbox)
+    results: dict = {}
+    started: list[threading.Thread] = []
+
+    def each_message() -> None:
+        clock.advance(claim * 0.4)
+        if len(mailbox.received) == 3:
+            started.append(
+                digest_in_thread(
+                    app, results, "newcomer", clock=at(clock.now), connect=newcomer.connect
+                )
+            )
+            done_or_at_the_door(started[0], newcomer, seconds=20)
+
+    mailbox.after_each_message = each_message
+    report = run_digest(clock=clock)
+    newcomer.door.set()
+    started[0].join(timeout=60)
+
+    assert not newcomer.arrived.is_set(), "the newcomer found nothing to take"
+    assert results["newcomer"].runs[0].sent.sent == 0
+    assert report.runs[0].sent.sent == len(shared_run)
+    assert recipients(mailbox) == sorted(shared_run)
