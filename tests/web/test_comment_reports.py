@@ -4,7 +4,7 @@ import pytest
 from support.accounts import TEST_PASSWORD
 from support.comments import comment, comments_of, path_of
 
-from blogapp.models import CommentState
+from blogapp.models import CommentState, Role
 
 REPORT_FORM = "Report this comment</button>"
 ALREADY_REPORTED = "You have already reported this comment"
@@ -110,3 +110,41 @@ def test_a_removed_comment_has_no_remove_button(writer, editor_client, make_post
     again = editor_client.submit(f"/comments/{regretted.id}/remove", page=path_of(post))
     assert again.status_code == 403
     assert comments_of(post)[0].state == CommentState.REMOVED_BY_AUTHOR
+
+
+def test_removing_someone_elses_comment_is_refused_with_the_reason(writer, log_in, make_post):
+    post = make_post("Caseloads")
+    comment(writer, post, "Mine.")
+    (mine,) = comments_of(post)
+    other = log_in("other@example.org")
+
+    response = other.submit(f"/comments/{mine.id}/remove", page=path_of(post))
+
+    assert response.status_code == 403
+    assert "Only the person who wrote a comment, or an editor, can remove it." in response.text
+    assert "Mine." in other.get(path_of(post)).text
+
+
+def test_a_held_comment_removed_by_two_editors_at_once_leaves_no_trace(
+    app, writer, editor_client, make_user, make_post
+):
+    """The second editor's queue page was loaded before the first removed the comment."""
+    post = make_post("Caseloads")
+    editor_client.submit("/admin/settings", {"hold_first_comments": "1"})
+    comment(writer, post, "A first comment, held.")
+    (held,) = comments_of(post)
+    make_user(email="second-editor@example.org", role=Role.EDITOR)
+    second_editor = app.test_client()
+    second_editor.login("second-editor@example.org", TEST_PASSWORD)
+    removal = {"show": "held", "action": "remove", "comment": str(held.id)}
+
+    editor_client.submit("/admin/comments", removal, page="/admin/comments")
+    late = second_editor.submit(
+        "/admin/comments", removal, page="/admin/comments", follow_redirects=True
+    )
+
+    assert "Removed 0 comments." in late.text
+    assert comments_of(post)[0].state == CommentState.DISCARDED
+    page = app.test_client().get(path_of(post)).text
+    assert "No comments yet." in page
+    assert "removed by a blog administrator" not in page
