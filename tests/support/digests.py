@@ -53,16 +53,3 @@ def wait_for(condition, seconds: float = 30) -> bool:
             return True
         time.sleep(0.05)
     return False
-
-
-class MovingClock:
-    """A clock the test moves on: ``clock()`` reads it, ``clock.advance(delta)`` moves it."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 from support.accounts import TEST_PASSWORD
+from support.clock import AppClock
 from support.digests import (
     FRIDAY_EVENING,
     SATURDAY,
-    MovingClock,
     at,
     deliveries,
     later,
@@ -185,7 +185,7 @@ def done_or_at_the_door(thread: threading.Thread, held: HeldAtConnect, seconds: 
 def test_a_sender_busy_for_longer_than_its_claim_keeps_it_while_it_sends(app, shared_run, mailbox):
     """Each message takes 40 % of the claim time; a second sender comes after the third."""
     claim = timedelta(seconds=app.config["DIGEST_CLAIM_SECONDS"])
-    clock, newcomer = MovingClock(SATURDAY), HeldAtConnect(mailbox)
+    clock, newcomer = AppClock(SATURDAY), HeldAtConnect(mailbox)
     results: dict = {}
     started: list[threading.Thread] = []
 
