@@ -208,3 +208,24 @@ def test_a_sender_busy_for_longer_than_its_claim_keeps_it_while_it_sends(app, sh
     assert results["newcomer"].runs[0].sent.sent == 0
     assert report.runs[0].sent.sent == len(shared_run)
     assert recipients(mailbox) == sorted(shared_run)
+
+
+def test_a_second_sender_takes_nothing_another_holds_within_its_claim(app, shared_run, mailbox):
+    holder, latecomer = HeldAtConnect(mailbox), HeldAtConnect(mailbox)
+    results: dict = {}
+    holding = digest_in_thread(app, results, "holder", clock=at(SATURDAY), connect=holder.connect)
+    assert holder.arrived.wait(timeout=30), "the first sender claimed its batch"
+
+    late = digest_in_thread(
+        app, results, "latecomer", clock=later(1), connect=latecomer.connect
+    )  # fmt: skip
+    done_or_at_the_door(late, latecomer, seconds=30)
+    holder.door.set()
+    latecomer.door.set()
+    holding.join(timeout=60)
+    late.join(timeout=60)
+
+    assert not latecomer.arrived.is_set(), "the latecomer found nothing to take"
+    assert results["latecomer"].runs[0].sent.sent == 0
+    assert results["holder"].runs[0].sent.sent == len(shared_run)
+    assert recipients(mailbox) == sorted(shared_run)
