@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from support.accounts import TEST_PASSWORD
+from support.bulletins import add_bulletin
 from support.clock import AppClock
 from support.digests import (
     FRIDAY_EVENING,
@@ -16,6 +17,7 @@ from support.digests import (
     later,
     runs,
 )
+from support.mail import text_of
 from support.smtp import Mailbox, connect_to
 
 from blogapp.account.operations import delete_account
@@ -104,6 +106,35 @@ def test_readers_who_may_no_longer_receive_it_get_nothing_when_a_run_resumes(
 
     assert recipients(mailbox) == ["stays@example.org"]
     assert sorted(set(mailbox.tried)) == ["stays@example.org"]
+    assert runs()[0].finished_at is not None
+
+
+def test_readers_who_changed_their_choice_before_a_run_resumes_get_what_they_chose_now(
+    subscriber, make_post, mailbox
+):
+    make_post("Caseloads at breaking point", published_at=FRIDAY_EVENING)
+    bulletin = add_bulletin("Pay talks resume", published_at=FRIDAY_EVENING)
+    bulletin.created_at = FRIDAY_EVENING
+    db.session.commit()
+    readers = {
+        name: subscriber(f"{name}@example.org", posts=True, bulletins=False)
+        for name in ("unchanged", "to-bulletins", "to-nothing")
+    }
+    mailbox.hang_up_after(0)
+    run_digest(clock=at(SATURDAY))
+
+    save_subscription(readers["to-bulletins"], False, True)
+    save_subscription(readers["to-nothing"], False, False)
+    mailbox.stop_hanging_up()
+    run_digest(clock=later(1))
+
+    assert recipients(mailbox) == ["to-bulletins@example.org", "unchanged@example.org"]
+    (switched,) = mailbox.to("to-bulletins@example.org")
+    assert "Pay talks resume" in text_of(switched)
+    assert "Caseloads at breaking point" not in text_of(switched)
+    (kept,) = mailbox.to("unchanged@example.org")
+    assert "Caseloads at breaking point" in text_of(kept)
+    assert "Pay talks resume" not in text_of(kept)
     assert runs()[0].finished_at is not None
 
 
