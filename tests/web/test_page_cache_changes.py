@@ -42,7 +42,9 @@ def test_a_comment_is_posted_when_the_shared_cache_was_emptied(app, make_post, m
     assert "Still works." in writer.get(path_of(post)).text
 
 
-def test_a_comment_is_posted_when_the_shared_cache_is_down(app_config, make_post, make_user):
+def test_a_comment_is_posted_when_the_shared_cache_is_down(
+    app_config, make_post, make_user, caplog
+):
     config = {
         **app_config,
         "CACHE_REDIS_URL": f"redis://127.0.0.1:{free_port()}/0",
@@ -62,6 +64,8 @@ def test_a_comment_is_posted_when_the_shared_cache_is_down(app_config, make_post
 
     assert response.status_code == 302
     assert "Still works." in page
+    warnings = [record.getMessage() for record in caplog.records if record.levelname == "WARNING"]
+    assert "the shared cache is unavailable" in warnings, "the log tells the operator why"
 
 
 def test_with_whole_pages_cached_and_no_fragments_a_new_post_replaces_the_page(app, make_post):
