@@ -242,13 +242,15 @@ def test_a_sender_busy_for_longer_than_its_claim_keeps_it_while_it_sends(app, sh
 
 
 def test_a_second_sender_takes_nothing_another_holds_within_its_claim(app, shared_run, mailbox):
+    """The latecomer comes at the last instant of the first sender's claim."""
+    last_instant = SATURDAY + timedelta(seconds=app.config["DIGEST_CLAIM_SECONDS"])
     holder, latecomer = HeldAtConnect(mailbox), HeldAtConnect(mailbox)
     results: dict = {}
     holding = digest_in_thread(app, results, "holder", clock=at(SATURDAY), connect=holder.connect)
     assert holder.arrived.wait(timeout=30), "the first sender claimed its batch"
 
     late = digest_in_thread(
-        app, results, "latecomer", clock=later(1), connect=latecomer.connect
+        app, results, "latecomer", clock=at(last_instant), connect=latecomer.connect
     )  # fmt: skip
     done_or_at_the_door(late, latecomer, seconds=30)
     holder.door.set()
