@@ -58,6 +58,9 @@ def test_a_server_that_hangs_up_midway_gets_the_rest_on_resume_and_nobody_twice(
 
     assert recipients(mailbox) == sorted(seven_subscribers)
     assert set(first_four).isdisjoint(mailbox.tried[4:]), "nobody who had it was tried again"
+    sent_at = {email: delivery.sent_at for email, delivery in deliveries().items()}
+    assert {sent_at[email] for email in first_four} == {SATURDAY}, "the record says when"
+    assert set(sent_at.values()) == {SATURDAY, later(1)()}
     assert runs()[0].finished_at is not None
 
     run_digest(clock=later(600))
@@ -79,7 +82,7 @@ def test_after_a_451_each_retry_waits_its_delay_until_the_last_attempt(
         assert mailbox.tried.count("busy@example.org") == attempts_so_far, f"at {seconds} s"
 
     busy = deliveries()["busy@example.org"]
-    assert (busy.state, busy.attempts) == (DeliveryState.FAILED, 3)
+    assert (busy.state, busy.attempts, busy.sent_at) == (DeliveryState.FAILED, 3, None)
     assert mailbox.to("busy@example.org") == []
     assert runs()[0].finished_at is not None
 
