@@ -18,7 +18,9 @@ line, so that each gets a test or a reason why it cannot be told apart from the 
 Test files given with ``--new`` run last, and the score without them is printed as well:
 one run measures the tests before and after they were added. ``--postgresql`` also runs the
 tests' PostgreSQL half (TEST_DATABASE_URL) for mutants only a shared database can show;
-use it with ``--only`` on the SQLite run's survivors.
+use it with ``--only`` on the SQLite run's survivors. A line whose result the process
+keeps (a function behind ``functools.cache``) runs in the first test only, so its mutants
+are judged by too few tests: re-run such survivors with ``--all-tests``.
 """
 
 import argparse
@@ -412,13 +414,20 @@ class Session:
     tests: list[str]
     lines_by_test: dict[str, list[int]]
     timeout: float
+    #: Run each mutant against only the tests that execute it (off: against all of them).
+    select: bool = True
 
     def outcome(self, mutant: Mutant) -> Outcome:
+        if not self.select:
+            return self.run(mutant, self.tests)
         selected = tests_for(mutant, self.lines_by_test)
         if selected == []:
             return Outcome("uncovered")
+        return self.run(mutant, selected or self.tests)
+
+    def run(self, mutant: Mutant, tests: list[str]) -> Outcome:
         self.workspace.write(mutated_source(self.source, mutant.index))
-        return run_tests(self.workspace, selected or self.tests, self.timeout)
+        return run_tests(self.workspace, tests, self.timeout)
 
     def outcomes(self, mutants: list[Mutant]) -> Iterator[tuple[Mutant, Outcome]]:
         for mutant in mutants:
@@ -492,6 +501,12 @@ def main() -> None:
     parser.add_argument(
         "--postgresql", action="store_true", help="run on PostgreSQL too (TEST_DATABASE_URL)"
     )
+    parser.add_argument(
+        "--all-tests",
+        action="store_true",
+        help="run every mutant against all the tests, not only those that execute its line "
+        "(for code whose result a process keeps, such as a function behind functools.cache)",
+    )
     parser.add_argument("--only", help="comma-separated mutant numbers to run (default: all)")
     parser.add_argument("--list", action="store_true", help="list the mutants and run nothing")
     parser.add_argument(
@@ -514,6 +529,7 @@ def main() -> None:
         check_workspace_is_imported(workspace)
         print(f"{arguments.module}: {len(mutants)} mutants", flush=True)
         session = clean_session(workspace, source, tests, arguments.timeout)
+        session.select = not arguments.all_tests
         for mutant, outcome in session.outcomes(mutants):
             results.append((mutant, outcome))
             by = f" by {outcome.failed_in}" if outcome.failed_in else ""
