@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from support.accounts import TEST_PASSWORD
+from support.bulletins import add_bulletin
 from support.client import BlogClient
 from support.clock import stop_the_app_clock
 from support.comments import comment, path_of
@@ -160,3 +161,21 @@ def test_a_scheduled_post_appears_at_its_time_to_the_microsecond(clock, app, mak
     assert "Due in an hour" not in visitor.get("/").text
     clock.now = due
     assert "Due in an hour" in visitor.get("/").text
+
+
+@pytest.mark.parametrize("item", ["post", "bulletin"])
+def test_an_item_due_at_this_very_instant_does_not_keep_ending_the_cache(
+    clock, app, make_post, count_queries, item
+):
+    """Only times still to come end the generation; one that is now has come."""
+    if item == "post":
+        make_post("Due now", status=PostStatus.SCHEDULED, published_at=clock.now)
+    else:
+        add_bulletin("Due now", published_at=clock.now)
+    visitor = app.test_client()
+    visitor.get("/")
+
+    with count_queries() as statements:
+        visitor.get("/")
+
+    assert statements == []
