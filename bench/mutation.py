@@ -171,10 +171,10 @@ class Mutations(ast.NodeTransformer):
         self.generic_visit(node)
         swapped = ast.BoolOp(ast.Or() if isinstance(node.op, ast.And) else ast.And(), node.values)
         options = [(swapped, f"{shortened(node)}  ->  {shortened(swapped)}")]
-        for position, left_out in enumerate(node.values):
+        for position in range(len(node.values)):
             rest = [value for index, value in enumerate(node.values) if index != position]
             shorter = rest[0] if len(rest) == 1 else ast.BoolOp(node.op, rest)
-            options.append((shorter, f"left out of {shortened(node, 60)}: {shortened(left_out)}"))
+            options.append((shorter, f"{shortened(node)}  ->  {shortened(shorter)}"))
         return self.choose(node, options)
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.AST:
