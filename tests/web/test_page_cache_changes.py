@@ -179,3 +179,20 @@ def test_an_item_due_at_this_very_instant_does_not_keep_ending_the_cache(
         visitor.get("/")
 
     assert statements == []
+
+
+def test_once_a_scheduled_post_is_out_pages_are_served_from_the_cache_again(
+    clock, app, make_post, count_queries
+):
+    due = clock.now + timedelta(hours=1)
+    make_post("Due in an hour", status=PostStatus.SCHEDULED, published_at=due)
+    visitor = app.test_client()
+    visitor.get("/")
+    clock.now = due
+    assert "Due in an hour" in visitor.get("/").text
+
+    with count_queries() as statements:
+        again = visitor.get("/")
+
+    assert statements == []
+    assert "Due in an hour" in again.text
