@@ -1,5 +1,6 @@
 """A real SMTP server (aiosmtpd) that keeps what it receives, for the tests to read."""
 
+import smtplib
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,7 +23,12 @@ class Mailbox:
     """What the server accepted.
 
     ``refuse`` makes it answer RCPT TO for an address with 550 (permanent);
-    ``defer(address, times)`` answers 451 (temporary) for its next ``times`` attempts.
+    ``defer(address, times)`` answers 451 (temporary) for its next ``times`` attempts;
+    ``hang_up_after(count)`` accepts ``count`` more messages, then answers every MAIL FROM
+    with 421 (the server is closing the connection) until ``stop_hanging_up()``.
+    ``tried`` lists every address a client asked to send to, accepted or not;
+    ``after_each_message``, when set, is called (in the server's thread) as each message is
+    accepted, before the client hears so.
     ``before_reading`` runs before the messages are read: the ``mailbox`` fixture has it
     send the app's queued mail, as the background sender would have by then.
     """
@@ -30,11 +36,23 @@ class Mailbox:
     arrived: list[Received] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
     deferrals: dict[str, int] = field(default_factory=dict)
+    tried: list[str] = field(default_factory=list)
+    accepting: int | None = None
+    after_each_message: Callable[[], None] | None = None
     port: int = 0
     before_reading: Callable[[], object] | None = None
 
+    async def handle_MAIL(self, server: SMTP, session: Session, envelope: Envelope,
+                          address: str, mail_options: list[str]) -> str:  # fmt: skip
+        if self.accepting is not None and self.accepting <= 0:
+            return "421 4.3.2 Service shutting down, closing transmission channel"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
     async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
                           address: str, rcpt_options: list[str]) -> str:  # fmt: skip
+        self.tried.append(address.lower())
         if address.lower() in self.refuse:
             return "550 5.1.1 No such user here"
         if self.deferrals.get(address.lower(), 0) > 0:
@@ -46,9 +64,19 @@ class Mailbox:
     def defer(self, address: str, times: int = 1) -> None:
         self.deferrals[address.lower()] = times
 
+    def hang_up_after(self, count: int) -> None:
+        self.accepting = count
+
+    def stop_hanging_up(self) -> None:
+        self.accepting = None
+
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         message = message_from_bytes(envelope.original_content, policy=policy.default)
         self.arrived.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
+        if self.accepting is not None:
+            self.accepting -= 1
+        if self.after_each_message is not None:
+            self.after_each_message()
         return "250 Message accepted for delivery"
 
     @property
@@ -70,6 +98,9 @@ class Mailbox:
         self.received.clear()
         self.refuse.clear()
         self.deferrals.clear()
+        self.tried.clear()
+        self.accepting = None
+        self.after_each_message = None
 
 
 def free_port() -> int:
@@ -83,6 +114,7 @@ class Handler:
     business (aiosmtpd reads every attribute of its handler on each connection)."""
 
     def __init__(self, mailbox: Mailbox) -> None:
+        self.handle_MAIL = mailbox.handle_MAIL
         self.handle_RCPT = mailbox.handle_RCPT
         self.handle_DATA = mailbox.handle_DATA
 
@@ -91,3 +123,8 @@ def start_smtp_server(mailbox: Mailbox, port: int | None = None) -> Controller:
     controller = Controller(Handler(mailbox), hostname="127.0.0.1", port=port or free_port())
     controller.start()
     return controller
+
+
+def connect_to(mailbox: Mailbox) -> smtplib.SMTP:
+    """A client connection to the test's server, as a digest sender opens one."""
+    return smtplib.SMTP("127.0.0.1", mailbox.port, timeout=10)

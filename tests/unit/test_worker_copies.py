@@ -22,3 +22,15 @@ def test_the_least_recently_used_copy_goes_first():
     assert copies.get("thread:1:a") is None
     assert copies.get("sidebar:a") == "sidebar"
     assert copies.get("thread:2:a") == "second thread"
+
+
+def test_a_copy_kept_again_counts_as_recently_used():
+    copies = WorkerCopies(kept=2)
+    copies.keep("sidebar:a", "sidebar")
+    copies.keep("thread:1:a", "first thread")
+    copies.keep("sidebar:a", "sidebar again")
+
+    copies.keep("thread:2:a", "second thread")
+
+    assert copies.get("thread:1:a") is None
+    assert copies.get("sidebar:a") == "sidebar again"
