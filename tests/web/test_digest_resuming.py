@@ -120,7 +120,7 @@ def test_readers_who_changed_their_choice_before_a_run_resumes_get_what_they_cho
     bulletin.created_at = FRIDAY_EVENING
     db.session.commit()
     readers = {
-        name: subscriber(f"{name}@example.org", posts=True, bulletins=False)
+        name: subscriber(f"{name}@example.org", streams={"posts"})
         for name in ("unchanged", "to-bulletins", "to-nothing")
     }
     mailbox.hang_up_after(0)
