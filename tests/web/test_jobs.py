@@ -14,7 +14,13 @@ from blogapp.scheduler import Job, run_job, scheduled_jobs
 def test_every_features_jobs_are_registered_and_the_queue_goes_every_half_minute(app):
     jobs = {job.id: job for job in scheduled_jobs()}
 
-    assert set(jobs) == {"mail-queue", "digest", "digest-retries", "bulletin-feeds"}
+    assert set(jobs) == {
+        "mail-queue",
+        "digest",
+        "digest-retries",
+        "bulletin-feeds",
+        "remote-images",
+    }
     assert jobs["mail-queue"].trigger().interval == timedelta(seconds=30)
     assert jobs["mail-queue"].run_at_start
 
