@@ -9,17 +9,22 @@ from flask import Flask
 from . import account, admin, auth, blog, bulletins, comments, media, remote_images, subscriptions
 from .auth.session import configure_login_manager
 from .bulletins import jobs as bulletin_jobs
+from .bulletins import settings as bulletin_settings
 from .caching import register_caching
+from .caching import settings as cache_settings
 from .changes import register_change_journal
 from .cli import register_cli
 from .config import load_config
 from .database import configure_sqlite_connections
 from .dates import register_date_filters
 from .digest import jobs as digest_jobs
+from .digest import settings as digest_settings
 from .errors import register_error_pages
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .importers import redirects
+from .importers import settings as import_settings
 from .mail import jobs as mail_jobs
+from .mail import settings as mail_settings
 from .scheduler import register_jobs
 from .security import register_security_headers, trust_reverse_proxies
 from .session_teardown import register_session_teardown
@@ -28,6 +33,14 @@ from .urls import BlogFlask, register_url_converters
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS_FOLDER = Path(__file__).resolve().parent / "migrations"
+#: Each feature keeps its settings' defaults in its own module; ``load_config`` merges them.
+FEATURE_SETTINGS = (
+    mail_settings,
+    digest_settings,
+    bulletin_settings,
+    cache_settings,
+    import_settings,
+)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -39,7 +52,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
-    load_config(app, test_config)
+    load_config(app, test_config, FEATURE_SETTINGS)
     register_extensions(app)
     register_url_converters(app)
     register_blueprints(app)

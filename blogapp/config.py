@@ -5,19 +5,21 @@ import os
 import secrets
 import zlib
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from flask import Flask
 
+from .database import engine_options
 from .instance_files import write_private_file
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 
-#: Environment variables read as they are, and the type each one is parsed as.
+#: The site-wide environment variables read as they are, and the type each one is parsed as
+#: (each feature lists its own in its ``settings`` module).
 ENVIRONMENT_SETTINGS: dict[str, type] = {
     "DATABASE_URL": str,
     "SECRET_KEY": str,
@@ -25,33 +27,20 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "BLOG_TITLE": str,
     "BLOG_DESCRIPTION": str,
     "BLOG_TIMEZONE": str,
-    "MAIL_SERVER": str,
-    "MAIL_PORT": int,
-    "MAIL_USE_TLS": bool,
-    "MAIL_USE_SSL": bool,
-    "MAIL_USERNAME": str,
-    "MAIL_PASSWORD": str,
-    "MAIL_DEFAULT_SENDER": str,
-    "MAIL_TIMEOUT": float,
-    "MAIL_QUEUE_SECONDS": int,
-    "MAIL_PER_ADDRESS_PER_DAY": int,
     "RATELIMIT_STORAGE_URI": str,
     "TRUSTED_PROXIES": int,
-    "DIGEST_TIME": str,
-    "CACHE_REDIS_URL": str,
-    "PAGE_CACHE_ENABLED": bool,
-    "FRAGMENT_CACHE_ENABLED": bool,
-    "COMMENT_CACHE_SECONDS": float,
-    "CACHE_THRESHOLD": int,
-    "BULLETIN_FETCH_TIMEOUT": float,
-    "BULLETIN_POLL_MINUTES": int,
-    "BULLETIN_FEEDS_ALLOW_PRIVATE": bool,
     "REMOTE_IMAGE_MAX_BYTES": int,
-    "IMPORT_MAX_BYTES": int,
-    "DIGEST_BATCH_SIZE": int,
-    "MAIL_CATCHER_PORT": int,
     "ALLOW_HTTP": bool,
 }
+
+
+class FeatureSettings(Protocol):
+    """A feature's ``settings`` module: its defaults and the variables it reads."""
+
+    ENVIRONMENT: dict[str, type]
+
+    def defaults(self, instance: Path) -> dict[str, Any]: ...
+
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 #: Where links point when SITE_URL is not set (``flask serve`` swaps in where it listens).
@@ -59,7 +48,7 @@ DEFAULT_SITE_URL = "http://127.0.0.1:5000"
 
 
 def default_settings(instance_path: str) -> dict[str, Any]:
-    """The settings a fresh checkout runs with."""
+    """The site-wide settings a fresh checkout runs with."""
     instance = Path(instance_path)
     return {
         "DATABASE_URL": f"sqlite:///{instance / 'blogapp.db'}",
@@ -74,47 +63,12 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "UPLOAD_FOLDER": str(instance / "uploads"),
         "UPLOAD_MAX_BYTES": 8 * 1024 * 1024,
         "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
-        "IMPORT_MAX_BYTES": 256 * 1024 * 1024,
-        "MAIL_SERVER": None,
-        "MAIL_PORT": 25,
-        #: Seconds any SMTP exchange (connect, each command) may take before it is given up.
-        "MAIL_TIMEOUT": 10,
-        #: How often the background sender sends what pages have queued.
-        "MAIL_QUEUE_SECONDS": 30,
-        #: Attempts at one queued message before a temporary SMTP error counts as a failure.
-        "MAIL_MAX_ATTEMPTS": 6,
-        #: Messages one address may get in a day (the blog's day); what a visitor causes
-        #: beyond it is not sent. Digests count but are never refused.
-        "MAIL_PER_ADDRESS_PER_DAY": 10,
-        "MAIL_DEFAULT_SENDER": None,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         #: How many reverse proxies (nginx, a load balancer) stand in front of the app.
         "TRUSTED_PROXIES": 0,
-        "DIGEST_TIME": "07:00",
-        #: Whole pages for anonymous readers.
-        "PAGE_CACHE_ENABLED": True,
-        #: Rendered pieces every reader shares: the sidebar boxes, comment threads.
-        "FRAGMENT_CACHE_ENABLED": True,
-        #: How long anonymous readers may wait to see a new comment (its author sees it at once).
-        "COMMENT_CACHE_SECONDS": 5,
-        "BULLETIN_FETCH_TIMEOUT": 20,
-        "BULLETIN_POLL_MINUTES": 30,
-        #: Let union feeds live on this machine or the local network (off: the server would
-        #: otherwise fetch whatever internal address an editor typed).
-        "BULLETIN_FEEDS_ALLOW_PRIVATE": False,
-        "BULLETIN_FEED_MAX_BYTES": 5_000_000,
         #: The largest image copied from another site into a bulletin or post.
         "REMOTE_IMAGE_MAX_BYTES": 5_000_000,
-        #: Messages sent over one SMTP connection before the next is opened.
-        "DIGEST_BATCH_SIZE": 100,
-        #: Attempts at one message before a temporary SMTP error counts as a failure.
-        "DIGEST_MAX_ATTEMPTS": 6,
-        #: How long a sender's claim on a batch lasts without being renewed.
-        "DIGEST_CLAIM_SECONDS": 300,
-        #: Where ``make run``'s local SMTP catcher listens when MAIL_SERVER is not set.
-        "MAIL_CATCHER_PORT": 8025,
-        "MAIL_OUTBOX_FOLDER": str(instance / "outbox"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
@@ -130,13 +84,26 @@ def parse_setting(raw: str, kind: type) -> Any:
     return kind(raw)
 
 
-def settings_from_environment(environ: os._Environ | dict[str, str]) -> dict[str, Any]:
-    """The documented settings that are present in ``environ``."""
+def settings_from_environment(
+    environ: os._Environ | dict[str, str], features: Iterable[FeatureSettings] = ()
+) -> dict[str, Any]:
+    """The documented settings, site-wide and the features', that are present in ``environ``."""
+    kinds = ENVIRONMENT_SETTINGS | {
+        name: kind for feature in features for name, kind in feature.ENVIRONMENT.items()
+    }
     return {
         name: parse_setting(environ[name], kind)
-        for name, kind in ENVIRONMENT_SETTINGS.items()
+        for name, kind in kinds.items()
         if environ.get(name)
     }
+
+
+def all_defaults(instance_path: str, features: Iterable[FeatureSettings]) -> dict[str, Any]:
+    """The site-wide defaults merged with each feature's own."""
+    merged = default_settings(instance_path)
+    for feature in features:
+        merged |= feature.defaults(Path(instance_path))
+    return merged
 
 
 def read_secret_key_file(instance_path: str) -> str | None:
@@ -168,13 +135,17 @@ def mail_sender_for(config: dict[str, Any]) -> str:
     return f"{config['BLOG_TITLE']} <noreply@{host}>"
 
 
-def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
-    """Fill ``app.config``; a test config replaces the instance file and the environment."""
-    app.config.from_mapping(default_settings(app.instance_path))
+def load_config(
+    app: Flask, test_config: dict[str, Any] | None, features: Iterable[FeatureSettings] = ()
+) -> None:
+    """Fill ``app.config``: defaults (site-wide, then each feature's), then the instance file
+    and the environment, which a test config replaces."""
+    features = list(features)
+    app.config.from_mapping(all_defaults(app.instance_path, features))
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
         app.config.from_prefixed_env("BLOGAPP")
-        app.config.update(settings_from_environment(os.environ))
+        app.config.update(settings_from_environment(os.environ, features))
         if not app.config.get("SECRET_KEY"):
             app.config["SECRET_KEY"] = read_secret_key_file(app.instance_path)
     else:
@@ -190,13 +161,6 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     if app.config["SITE_URL"].startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
-
-
-def engine_options(database_url: str) -> dict[str, Any]:
-    """Connection settings: a generous lock wait for SQLite, health checks for servers."""
-    if database_url.startswith("sqlite"):
-        return {"connect_args": {"timeout": 15}}
-    return {"pool_pre_ping": True}
 
 
 #: What a production key must at least hold, by ``estimated_key_bits``; a key of 32 random

@@ -1,6 +1,7 @@
 """Database engine settings that SQLAlchemy URLs cannot express."""
 
 import sqlite3
+from typing import Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -37,6 +38,13 @@ def configure_sqlite_connections(engine: Engine) -> None:
         database = sqlite_database_path(engine.url)
         if database is not None:
             event.listen(engine, "do_connect", lambda *_: create_private_database_file(database))
+
+
+def engine_options(database_url: str) -> dict[str, Any]:
+    """Connection settings: a generous lock wait for SQLite, health checks for servers."""
+    if database_url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 15}}
+    return {"pool_pre_ping": True}
 
 
 def is_postgresql(engine: Engine) -> bool:

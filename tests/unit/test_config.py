@@ -6,7 +6,10 @@ import secrets
 import pytest
 from flask import Flask
 
+from blogapp import FEATURE_SETTINGS, create_app
 from blogapp.config import (
+    all_defaults,
+    default_settings,
     normalise_database_url,
     refuse_unsafe_production_settings,
     settings_from_environment,
@@ -16,10 +19,29 @@ from blogapp.config import (
 
 def test_environment_settings_are_parsed_to_their_types():
     settings = settings_from_environment(
-        {"MAIL_PORT": "2525", "MAIL_USE_TLS": "yes", "BLOG_TITLE": "On Probation", "OTHER": "x"}
+        {"MAIL_PORT": "2525", "MAIL_USE_TLS": "yes", "BLOG_TITLE": "On Probation", "OTHER": "x"},
+        FEATURE_SETTINGS,
     )
 
     assert settings == {"MAIL_PORT": 2525, "MAIL_USE_TLS": True, "BLOG_TITLE": "On Probation"}
+
+
+def test_each_setting_has_its_default_in_exactly_one_module(tmp_path):
+    modules = [default_settings(str(tmp_path))] + [f.defaults(tmp_path) for f in FEATURE_SETTINGS]
+    names = [name for defaults in modules for name in defaults]
+
+    assert len(names) == len(set(names)), "a setting's default is given in two places"
+    assert set(all_defaults(str(tmp_path), FEATURE_SETTINGS)) == set(names)
+
+
+def test_the_app_starts_with_every_features_defaults(tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "x" * 40, "DATABASE_URL": "sqlite://"})
+
+    assert app.config["MAIL_TIMEOUT"] == 10
+    assert app.config["DIGEST_TIME"] == "07:00"
+    assert app.config["BULLETIN_POLL_MINUTES"] == 30
+    assert app.config["COMMENT_CACHE_SECONDS"] == 5
+    assert app.config["IMPORT_MAX_BYTES"] == 256 * 1024 * 1024
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,39 @@
+"""The mail path's settings: where mail goes, how long it may take, and the caps."""
+
+from pathlib import Path
+from typing import Any
+
+#: Environment variables read as they are, and the type each one is parsed as.
+ENVIRONMENT: dict[str, type] = {
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_USE_TLS": bool,
+    "MAIL_USE_SSL": bool,
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_DEFAULT_SENDER": str,
+    "MAIL_TIMEOUT": float,
+    "MAIL_QUEUE_SECONDS": int,
+    "MAIL_PER_ADDRESS_PER_DAY": int,
+    "MAIL_CATCHER_PORT": int,
+}
+
+
+def defaults(instance: Path) -> dict[str, Any]:
+    return {
+        "MAIL_SERVER": None,
+        "MAIL_PORT": 25,
+        "MAIL_DEFAULT_SENDER": None,
+        #: Seconds any SMTP exchange (connect, each command) may take before it is given up.
+        "MAIL_TIMEOUT": 10,
+        #: How often the background sender sends what pages have queued.
+        "MAIL_QUEUE_SECONDS": 30,
+        #: Attempts at one queued message before a temporary SMTP error counts as a failure.
+        "MAIL_MAX_ATTEMPTS": 6,
+        #: Messages one address may get in a day (the blog's day); what a visitor causes
+        #: beyond it is not sent. Digests count but are never refused.
+        "MAIL_PER_ADDRESS_PER_DAY": 10,
+        #: Where ``make run``'s local SMTP catcher listens when MAIL_SERVER is not set.
+        "MAIL_CATCHER_PORT": 8025,
+        "MAIL_OUTBOX_FOLDER": str(instance / "outbox"),
+    }
