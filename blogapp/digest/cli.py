@@ -7,7 +7,8 @@ from flask.cli import AppGroup
 from ..auth.operations import user_by_email
 from ..dates import format_date_time, utcnow
 from ..mail.catcher import local_mail_unless_configured
-from .preview import next_digest_for
+from ..mail.queue import send_queued_mail
+from .preview import next_digest_for, next_digest_to, queue_preview
 from .runs import next_window, run_digest
 from .schedule import next_digest_time
 
@@ -49,3 +50,21 @@ def preview_command(email: str, as_html: bool) -> None:
         return
     click.echo(f"Subject: {preview.subject}\nTo: {user.email}\n")
     click.echo(preview.html if as_html else preview.text)
+
+
+@digest_cli.command("send")
+@click.option("--to", "address", required=True, help="Where to send it (any address).")
+def send_command(address: str) -> None:
+    """Send the next digest's content to ADDRESS now, marked as a test: no run is started and
+    nothing is recorded as sent, so subscribers still get it at DIGEST_TIME."""
+    preview = next_digest_to(address.strip().lower())
+    if preview.edition is None:
+        start, _ = next_window(utcnow())
+        raise click.ClickException(f"Nothing new since {format_date_time(start)}: no digest.")
+    with local_mail_unless_configured(current_app._get_current_object()) as outbox:
+        queue_preview(preview, marked_as_test=True)
+        report = send_queued_mail()
+    if report.connection_error:
+        raise click.ClickException(f"Mail server trouble: {report.connection_error}")
+    where = f"saved in {outbox}" if outbox is not None else f"sent to {preview.recipient.email}"
+    click.echo(f"{preview.subject} [test]: {where}.")

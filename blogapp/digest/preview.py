@@ -1,8 +1,10 @@
 """The next digest as one reader would get it: to print, to show editors, to send to oneself."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from email import message_from_bytes, policy
 
+from ..auth.operations import user_by_email
 from ..dates import utcnow
 from ..extensions import db
 from ..mail import new_message_id
@@ -13,6 +15,10 @@ from ..subscriptions.receiving import Mailing, may_receive
 from .build import Edition, Editions, Recipient
 from .content import DigestContent, content_for_window
 from .runs import next_window
+
+#: The user id an address with no account is given: no account has it.
+NO_ACCOUNT = 0
+TEST_HEADER = "X-Blogapp-Test"
 
 
 @dataclass(frozen=True)
@@ -50,16 +56,43 @@ def preview_recipient(user: User) -> tuple[Recipient, bool]:
 
 def next_digest_for(user: User, now: datetime | None = None) -> Preview:
     """Build (never send, never record) the digest ``user`` gets next."""
-    content = content_for_window(*next_window(now or utcnow()))
     recipient, subscribed = preview_recipient(user)
+    return preview_for(recipient, subscribed, now)
+
+
+def next_digest_to(address: str, now: datetime | None = None) -> Preview:
+    """The next digest for any address: as its account chose, or both lists for an address
+    with no account (whose unsubscribe link then names nobody)."""
+    user = user_by_email(address)
+    if user is not None and user.email:
+        return next_digest_for(user, now)
+    return preview_for(Recipient(NO_ACCOUNT, address), False, now)
+
+
+def preview_for(recipient: Recipient, subscribed: bool, now: datetime | None) -> Preview:
+    content = content_for_window(*next_window(now or utcnow()))
     return Preview(content, recipient, subscribed, Editions(content).edition(recipient))
 
 
-def queue_preview(preview: Preview) -> None:
-    """Queue a preview for its reader only: no run, no delivery recorded (committed)."""
+def queue_preview(preview: Preview, marked_as_test: bool = False) -> None:
+    """Queue a preview for its reader only: no run, no delivery recorded (committed).
+
+    ``marked_as_test`` says so in the subject and a header, for a copy sent to an address
+    to try the digest out (``flask digest send --to``)."""
     if preview.edition is None:
         raise ValueError("There is nothing new to send.")
     message_id = new_message_id()
     message = preview.edition.message_for(preview.recipient, message_id)
+    if marked_as_test:
+        message = replace(message, data=marked_as_a_test(message.data))
     add_to_queue("digest_preview", message, message_id)
     db.session.commit()
+
+
+def marked_as_a_test(data: bytes) -> bytes:
+    parsed = message_from_bytes(data, policy=policy.SMTP)
+    subject = str(parsed["Subject"])
+    del parsed["Subject"]
+    parsed["Subject"] = f"[Test] {subject}"
+    parsed[TEST_HEADER] = "a copy of the next digest, sent by hand; no run recorded it"
+    return parsed.as_bytes()

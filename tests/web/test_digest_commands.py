@@ -8,7 +8,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from support.bulletins import add_bulletin
 from support.digests import wait_for
+from support.mail import text_of
 
 from blogapp.dates import utcnow
 from blogapp.digest.schedule import latest_digest_time
@@ -134,3 +136,48 @@ def test_flask_scheduler_catches_up_then_stops_cleanly_on_sigterm(
     assert process.returncode == 0, output
     assert "Scheduler started" in output
     assert len(mailbox.to("follower@example.org")) == 1
+
+
+def test_digest_send_mails_the_next_digest_marked_as_a_test_and_records_nothing(
+    runner, subscriber, make_post, due_window, mailbox
+):
+    subscriber("follower@example.org")
+    make_post("Caseloads at breaking point", published_at=due_window[1] - timedelta(hours=2))
+
+    result = runner.invoke(args=["digest", "send", "--to", "Trying@Example.org"])
+
+    assert result.exit_code == 0, result.output
+    (message,) = mailbox.to("trying@example.org")
+    assert message["Subject"].startswith("[Test] ")
+    assert message["X-Blogapp-Test"]
+    assert "Caseloads at breaking point" in text_of(message)
+    assert DigestRun.query.count() == 0
+    assert mailbox.to("follower@example.org") == []
+
+    assert runner.invoke(args=["digest", "run"]).exit_code == 0
+    assert len(mailbox.to("follower@example.org")) == 1, "subscribers still get the digest"
+
+
+def test_digest_send_to_a_subscriber_follows_their_choice(
+    runner, subscriber, make_post, due_window, mailbox
+):
+    db.session.add(DigestRun(window_start=due_window[0], window_end=due_window[1]))
+    db.session.commit()
+    subscriber("follower@example.org", streams={"bulletins"})
+    make_post("Caseloads at breaking point", published_at=utcnow())
+    add_bulletin("Pay offer rejected", published_at=utcnow())
+
+    result = runner.invoke(args=["digest", "send", "--to", "follower@example.org"])
+    assert result.exit_code == 0, result.output
+
+    (message,) = mailbox.to("follower@example.org")
+    assert "Pay offer rejected" in text_of(message)
+    assert "Caseloads at breaking point" not in text_of(message)
+
+
+def test_digest_send_with_nothing_new_says_so_and_sends_nothing(runner, mailbox):
+    result = runner.invoke(args=["digest", "send", "--to", "someone@example.org"])
+
+    assert result.exit_code == 1
+    assert "Nothing new since" in result.output
+    assert mailbox.messages == []
