@@ -14,7 +14,8 @@ from flask import current_app, render_template
 from ..dates import utcnow
 from .caps import has_had_its_share
 from .mime import as_smtp_bytes, fits_smtp_lines
-from .queue import add_to_queue
+from .queue import add_to_queue, record_suppressed
+from .suppression import is_suppressed
 from .transport import OutgoingMessage
 
 #: Headers every message the blog sends automatically carries (RFC 3834).
@@ -103,9 +104,16 @@ def queue_email(
     it never waits on a mail server. False, and nothing queued, when the address has had
     MAIL_PER_ADDRESS_PER_DAY messages today (see ``caps``); the page should answer as it
     always does, so that nobody learns anything about the address. ``capped=False`` is
-    for a message that must go whatever the count (it still counts).
+    for a message that must go whatever the count (it still counts). Nothing is queued for
+    a suppressed address either: the attempt is recorded as suppressed.
     """
     address = to.strip().lower()
+    if is_suppressed(address):
+        log.info("Not queueing %r: %s is suppressed", template, address)
+        record_suppressed(
+            template, address, parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
+        )
+        return False
     if capped and has_had_its_share(address, utcnow()):
         log.info("Not queueing %r: %s has had its share of mail today", template, address)
         return False

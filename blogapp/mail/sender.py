@@ -24,9 +24,11 @@ from datetime import datetime, timedelta
 from typing import Generic, Protocol, TypeVar
 
 from flask import Flask, current_app
+from sqlalchemy import Connection
 
 from ..dates import utcnow
 from ..models import DeliveryState
+from .suppression import suppressed_among
 from .transport import (
     SEND_ERRORS,
     MailConnection,
@@ -65,6 +67,8 @@ class Ledger(Protocol[ClaimT]):
     Everything works on the ledger's own database connection; committing is left to the
     sender, which decides what has to be durable before the next SMTP step.
     """
+
+    connection: Connection
 
     def claim(self, limit: int) -> list[ClaimT]:
         """Take up to ``limit`` due messages no live sender holds (committed)."""
@@ -136,6 +140,7 @@ class PassReport:
     failed: int = 0
     retrying: int = 0
     cancelled: int = 0
+    suppressed: int = 0
     connection_error: str | None = None
 
     @property
@@ -146,6 +151,7 @@ class PassReport:
             (self.retrying, "waiting to retry"),
             (self.failed, "failed"),
             (self.cancelled, "cancelled"),
+            (self.suppressed, "not sent to suppressed addresses"),
         )
         said = ", ".join(f"{count} {words}" for count, words in counts if count)
         return said or "nothing was due"
@@ -189,10 +195,16 @@ class Sender(Generic[ClaimT]):
     def send_batch(self, built: list[tuple[ClaimT, OutgoingMessage | None]]) -> bool:
         """Send one built batch over one connection; False when the server went away."""
         to_send = []
+        suppressed = suppressed_among(
+            self.ledger.connection, [outgoing.recipient for _, outgoing in built if outgoing]
+        )
         for item, outgoing in built:
             if outgoing is None:
                 self.ledger.record(item.delivery_id, DeliveryState.CANCELLED)
                 self.report.cancelled += 1
+            elif outgoing.recipient in suppressed:
+                self.ledger.record(item.delivery_id, DeliveryState.SUPPRESSED)
+                self.report.suppressed += 1
             else:
                 to_send.append((item, outgoing))
         self.ledger.commit()
