@@ -28,6 +28,7 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "MAIL_TIMEOUT": float,
     "MAIL_QUEUE_SECONDS": int,
     "MAIL_PER_ADDRESS_PER_DAY": int,
+    "BOUNCE_ADDRESS": str,
     "RATELIMIT_STORAGE_URI": str,
     "TRUSTED_PROXIES": int,
     "DIGEST_TIME": str,
@@ -74,6 +75,8 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         #: beyond it is not sent. Digests count but are never refused.
         "MAIL_PER_ADDRESS_PER_DAY": 10,
         "MAIL_DEFAULT_SENDER": None,
+        #: Where bounces go; each message's envelope sender is made from it (``verp``).
+        "BOUNCE_ADDRESS": None,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         #: How many reverse proxies (nginx, a load balancer) stand in front of the app.
