@@ -29,6 +29,9 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "MAIL_QUEUE_SECONDS": int,
     "MAIL_PER_ADDRESS_PER_DAY": int,
     "BOUNCE_ADDRESS": str,
+    "DKIM_PRIVATE_KEY_FILE": str,
+    "DKIM_SELECTOR": str,
+    "DKIM_DOMAIN": str,
     "RATELIMIT_STORAGE_URI": str,
     "TRUSTED_PROXIES": int,
     "DIGEST_TIME": str,
@@ -77,6 +80,10 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "MAIL_DEFAULT_SENDER": None,
         #: Where bounces go; each message's envelope sender is made from it (``verp``).
         "BOUNCE_ADDRESS": None,
+        #: DKIM signing: a PEM RSA key, its selector, and the domain (From's by default).
+        "DKIM_PRIVATE_KEY_FILE": None,
+        "DKIM_SELECTOR": None,
+        "DKIM_DOMAIN": None,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         #: How many reverse proxies (nginx, a load balancer) stand in front of the app.
