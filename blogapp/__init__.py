@@ -19,6 +19,7 @@ from .errors import register_error_pages
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .importers import redirects
 from .mail import jobs as mail_jobs
+from .mail.signing import check_signing_key
 from .scheduler import register_jobs
 from .security import register_security_headers, trust_reverse_proxies
 from .session_teardown import register_session_teardown
@@ -39,6 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     load_config(app, test_config)
+    check_signing_key(app)
     register_extensions(app)
     register_url_converters(app)
     register_blueprints(app)

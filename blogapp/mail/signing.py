@@ -8,7 +8,7 @@ from pathlib import Path
 
 import dkim
 from dkim.crypto import parse_pem_private_key
-from flask import current_app
+from flask import Flask, current_app
 
 #: The headers the signature covers (those a message lacks are signed as absent).
 SIGNED_HEADERS = (
@@ -68,18 +68,27 @@ def signing_settings(config: dict) -> tuple[str, str, str] | None:
     return key_file, selector, config.get("DKIM_DOMAIN") or sender_domain
 
 
-def current_signer() -> Signer | None:
+def signer_for(app: Flask) -> Signer | None:
     """The signer for the app's settings, made once (the key is read when they change)."""
-    settings = signing_settings(current_app.config)
-    cached = current_app.extensions.get(SIGNER_KEY)
+    settings = signing_settings(app.config)
+    cached = app.extensions.get(SIGNER_KEY)
     if cached is not None and cached[0] == settings:
         return cached[1]
     signer = None
     if settings is not None:
         key_file, selector, domain = settings
         signer = Signer(selector.encode(), domain.encode(), read_private_key(key_file))
-    current_app.extensions[SIGNER_KEY] = (settings, signer)
+    app.extensions[SIGNER_KEY] = (settings, signer)
     return signer
+
+
+def check_signing_key(app: Flask) -> None:
+    """Read the DKIM key at start-up, so that a bad one stops the app, not the first send."""
+    signer_for(app)
+
+
+def current_signer() -> Signer | None:
+    return signer_for(current_app)
 
 
 def signed(data: bytes) -> bytes:

@@ -8,6 +8,7 @@ import dkim
 import pytest
 from support.digests import FRIDAY_EVENING, SATURDAY, at
 
+from blogapp import create_app
 from blogapp.auth.mails import send_confirmation
 from blogapp.digest.runs import run_digest
 from blogapp.extensions import db
@@ -109,3 +110,15 @@ def test_a_key_that_cannot_be_read_is_named_with_its_setting(app, signing, tmp_p
             current_signer()
         assert "DKIM_PRIVATE_KEY_FILE" in str(raised.value)
         assert words in str(raised.value)
+
+
+def test_a_bad_key_stops_start_up_with_a_message_naming_the_setting(tmp_path):
+    settings = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.db'}",
+        "DKIM_PRIVATE_KEY_FILE": str(tmp_path / "missing.pem"),
+        "DKIM_SELECTOR": SELECTOR,
+    }
+    with pytest.raises(DkimSettingError, match="DKIM_PRIVATE_KEY_FILE"):
+        create_app(settings)
