@@ -10,8 +10,9 @@ case (the server took it just before the sender died) that is one duplicate, whi
 clients that de-duplicate by Message-ID hide; the other choice would lose messages.
 
 A 4xx for one message backs it off (RETRY_DELAYS); a 5xx fails it, and the batch goes
-on; a refused or dropped connection backs off everything due. After ``max_attempts``
-a temporary failure counts as a failure.
+on (a 5xx refusing the recipient also suppresses the address: a hard bounce); a refused
+or dropped connection backs off everything due. After ``max_attempts`` a temporary
+failure counts as a failure.
 """
 
 import secrets
@@ -27,8 +28,8 @@ from flask import Flask, current_app
 from sqlalchemy import Connection
 
 from ..dates import utcnow
-from ..models import DeliveryState
-from .suppression import suppressed_among
+from ..models import DeliveryState, SuppressionReason
+from .suppression import suppress_on, suppressed_among
 from .transport import (
     SEND_ERRORS,
     MailConnection,
@@ -236,7 +237,7 @@ class Sender(Generic[ClaimT]):
                     self.ledger.commit()
                     self.postpone_all(failure.error)
                     return False
-                self.record_failure(item, failure)
+                self.record_failure(item, outgoing, failure)
             else:
                 self.ledger.record(item.delivery_id, DeliveryState.SENT)
                 self.report.sent += 1
@@ -256,7 +257,9 @@ class Sender(Generic[ClaimT]):
         self.ledger.commit()
         return current
 
-    def record_failure(self, item: ClaimT, failure: SendFailure) -> None:
+    def record_failure(self, item: ClaimT, outgoing: OutgoingMessage, failure: SendFailure) -> None:
+        if failure.is_hard_bounce:
+            suppress_on(self.ledger.connection, outgoing.recipient, SuppressionReason.BOUNCE)
         if failure.outcome is Outcome.PERMANENT:
             self.ledger.record(item.delivery_id, DeliveryState.FAILED, error=failure.error)
             self.report.failed += 1

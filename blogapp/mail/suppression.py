@@ -5,7 +5,8 @@ digest built before the address was suppressed does not go either."""
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from ..dates import utcnow
 from ..extensions import db
@@ -47,3 +48,21 @@ def suppress(
     suppression = Suppression(address=address, reason=reason, suppressed_at=utcnow(), report=report)
     db.session.add(suppression)
     return suppression
+
+
+def suppress_on(connection: Connection, address: str, reason: SuppressionReason) -> None:
+    """Suppress ``address`` in ``connection``'s transaction (a sender's ledger: it commits).
+
+    Nothing changes for an address already suppressed, by anyone, even meanwhile.
+    """
+    address = normalised(address)
+    existing = select(Suppression.id).where(Suppression.address == address)
+    if connection.scalar(existing) is not None:
+        return
+    try:
+        with connection.begin_nested():
+            connection.execute(
+                insert(Suppression).values(address=address, reason=reason, suppressed_at=utcnow())
+            )
+    except IntegrityError:
+        return

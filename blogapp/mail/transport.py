@@ -136,6 +136,12 @@ class Outcome(enum.Enum):
 class SendFailure:
     outcome: Outcome
     error: str
+    #: The server refused the recipient itself (RCPT TO), not the message or connection.
+    recipient_refused: bool = False
+
+    @property
+    def is_hard_bounce(self) -> bool:
+        return self.recipient_refused and self.outcome is Outcome.PERMANENT
 
 
 def reply_text(code: int, message: bytes | str) -> str:
@@ -153,7 +159,7 @@ def classify(error: Exception) -> SendFailure:
     """What a failed send means for the message and for the connection."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         code, message = next(iter(error.recipients.values()))
-        return SendFailure(outcome_of_code(code), reply_text(code, message))
+        return SendFailure(outcome_of_code(code), reply_text(code, message), True)
     if isinstance(error, smtplib.SMTPResponseException):
         return SendFailure(
             outcome_of_code(error.smtp_code), reply_text(error.smtp_code, error.smtp_error)

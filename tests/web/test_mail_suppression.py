@@ -91,3 +91,20 @@ def test_an_address_is_suppressed_once_for_its_first_reason(app):
     assert (entry.address, entry.reason) == ("someone@example.org", SuppressionReason.BOUNCE)
     assert is_suppressed("SOMEONE@example.org")
     assert not is_suppressed("someone.else@example.org")
+
+
+def test_a_recipient_refused_at_send_time_is_suppressed_as_a_hard_bounce(app, make_user, mailbox):
+    for address in ("refused@example.org", "busy@example.org"):
+        user = make_user(email=address, confirmed=False)
+        with app.test_request_context():
+            send_confirmation(user)
+    db.session.commit()
+    mailbox.refuse.add("refused@example.org")
+    mailbox.defer("busy@example.org")
+
+    assert mailbox.messages == []
+
+    assert [(entry.address, entry.reason) for entry in db.session.scalars(select(Suppression))] == [
+        ("refused@example.org", SuppressionReason.BOUNCE)
+    ]
+    assert not is_suppressed("busy@example.org"), "a temporary refusal suppresses nobody"
