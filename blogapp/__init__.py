@@ -25,6 +25,7 @@ from .importers import redirects
 from .importers import settings as import_settings
 from .mail import jobs as mail_jobs
 from .mail import settings as mail_settings
+from .mail.signing import check_signing_key
 from .scheduler import register_jobs
 from .security import register_security_headers, trust_reverse_proxies
 from .session_teardown import register_session_teardown
@@ -53,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     load_config(app, test_config, FEATURE_SETTINGS)
+    check_signing_key(app)
     register_extensions(app)
     register_url_converters(app)
     register_blueprints(app)

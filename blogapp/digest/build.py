@@ -21,12 +21,15 @@ from ..dates import DAY_NAMES, local_date, month_name
 from ..mail import AUTOMATIC_HEADERS, compose_email, site_domain
 from ..mail.mime import as_smtp_bytes
 from ..mail.transport import OutgoingMessage
+from ..mail.verp import envelope_sender
 from ..models.subscriptions import choice_words
 from ..subscriptions.tokens import DIGEST_LIST, unsubscribe_token
 from ..urls import external_url
 from .content import DigestContent
 
 ONE_CLICK_POST = "List-Unsubscribe=One-Click"
+#: The digest's kind in its envelope sender (see ``blogapp.mail.verp``).
+DIGEST_KIND = "digest"
 #: An address that can go into a To header exactly as it is (no quoting, no encoding).
 PLAIN_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+$")
 
@@ -133,7 +136,8 @@ class Edition:
                 .replace(self.slots.message_id.encode(), message_id.encode())
                 .replace(self.slots.token.encode(), token.encode())
             )
-        return OutgoingMessage(parseaddr(self.sender)[1], recipient.email, data)
+        envelope = envelope_sender(recipient.email, DIGEST_KIND, parseaddr(self.sender)[1])
+        return OutgoingMessage(envelope, recipient.email, data)
 
     def encoded_alone(self, recipient: Recipient, message_id: str) -> bytes:
         token = unsubscribe_token(recipient.user_id, DIGEST_LIST)

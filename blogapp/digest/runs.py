@@ -42,6 +42,7 @@ STATE_WORDS = {
     DeliveryState.SENDING: "interrupted mid-send",
     DeliveryState.SKIPPED_EMPTY: "nothing new for them",
     DeliveryState.CANCELLED: "unsubscribed meanwhile",
+    DeliveryState.SUPPRESSED: "suppressed (bounced or complained)",
 }
 
 

@@ -14,8 +14,10 @@ from flask import current_app, render_template
 from ..dates import utcnow
 from .caps import has_had_its_share
 from .mime import as_smtp_bytes, fits_smtp_lines
-from .queue import add_to_queue
+from .queue import add_to_queue, record_suppressed
+from .suppression import is_suppressed
 from .transport import OutgoingMessage
+from .verp import envelope_sender
 
 #: Headers every message the blog sends automatically carries (RFC 3834).
 AUTOMATIC_HEADERS = {"Auto-Submitted": "auto-generated"}
@@ -57,8 +59,9 @@ class Email:
         """Whether both parts can travel as 8-bit lines (no quoted-printable needed)."""
         return fits_smtp_lines(self.text) and fits_smtp_lines(self.html)
 
-    def as_outgoing(self, date: float | None = None) -> OutgoingMessage:
-        """The message as it goes over SMTP, dated ``date`` (now by default)."""
+    def as_outgoing(self, date: float | None = None, kind: str = "") -> OutgoingMessage:
+        """The message as it goes over SMTP, dated ``date`` (now by default), with the
+        envelope sender for a message of ``kind`` (see ``verp``)."""
         data = as_smtp_bytes(
             subject=self.subject,
             sender=self.sender,
@@ -70,7 +73,8 @@ class Email:
             html=self.html,
             eight_bit=self.fits_smtp_lines,
         )
-        return OutgoingMessage(parseaddr(self.sender)[1], self.to, data)
+        envelope = envelope_sender(self.to, kind, parseaddr(self.sender)[1])
+        return OutgoingMessage(envelope, self.to, data)
 
 
 def compose_email(
@@ -103,12 +107,19 @@ def queue_email(
     it never waits on a mail server. False, and nothing queued, when the address has had
     MAIL_PER_ADDRESS_PER_DAY messages today (see ``caps``); the page should answer as it
     always does, so that nobody learns anything about the address. ``capped=False`` is
-    for a message that must go whatever the count (it still counts).
+    for a message that must go whatever the count (it still counts). Nothing is queued for
+    a suppressed address either: the attempt is recorded as suppressed.
     """
     address = to.strip().lower()
+    if is_suppressed(address):
+        log.info("Not queueing %r: %s is suppressed", template, address)
+        record_suppressed(
+            template, address, parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
+        )
+        return False
     if capped and has_had_its_share(address, utcnow()):
         log.info("Not queueing %r: %s has had its share of mail today", template, address)
         return False
     email = compose_email(address, subject, template, **context)
-    add_to_queue(template, email.as_outgoing(), email.message_id)
+    add_to_queue(template, email.as_outgoing(kind=template), email.message_id)
     return True

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from ..dates import local_date, local_midnight
 from ..extensions import db
-from ..models import DigestDelivery, QueuedMail, User
+from ..models import DeliveryState, DigestDelivery, QueuedMail, User
 
 
 def start_of_day(now: datetime) -> datetime:
@@ -23,9 +23,12 @@ def start_of_day(now: datetime) -> datetime:
 
 
 def mail_to_address_since(address: str, since: datetime) -> int:
-    """Messages queued for ``address``, and digests sent to it, since ``since``."""
+    """Messages queued for ``address`` (not those refused as suppressed), and digests sent
+    to it, since ``since``."""
     queued = select(func.count(QueuedMail.id)).where(
-        QueuedMail.recipient == address, QueuedMail.queued_at >= since
+        QueuedMail.recipient == address,
+        QueuedMail.queued_at >= since,
+        QueuedMail.state != DeliveryState.SUPPRESSED,
     )
     digests = (
         select(func.count(DigestDelivery.id))

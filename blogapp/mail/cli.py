@@ -1,9 +1,13 @@
-"""``flask mail send-queued``: send what the queue holds now, as the scheduler does."""
+"""``flask mail send-queued``: send what the queue holds now, as the scheduler does;
+``flask mail receive``: take in one returned message (a bounce or complaint) on stdin."""
+
+from typing import BinaryIO
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from .bounces import MAX_REPORT_BYTES, receive_report
 from .catcher import local_mail_unless_configured
 from .queue import send_queued_mail
 
@@ -20,3 +24,19 @@ def send_queued_command() -> None:
     click.echo(f"Queued mail: {report.summary}.")
     if report.connection_error:
         click.echo(f"Mail server trouble: {report.connection_error}", err=True)
+
+
+@mail_cli.command("receive")
+@click.argument("source", type=click.File("rb"), default="-")
+@click.option(
+    "--envelope-recipient",
+    help="The address the message was delivered to (Postfix: ${original_recipient}).",
+)
+def receive_command(source: BinaryIO, envelope_recipient: str | None) -> None:
+    """Read one returned message (standard input by default), keep it, and suppress the
+    address a permanent failure or a complaint is about. For a mail server's pipe or
+    .forward."""
+    raw = source.read(MAX_REPORT_BYTES)
+    report = receive_report(raw, envelope_recipient)
+    about = f" about {report.recipient}" if report.recipient else ""
+    click.echo(f"Kept report {report.id}: {report.summary}{about}.")

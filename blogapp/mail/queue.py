@@ -33,7 +33,12 @@ BATCH_SIZE = 50
 CLAIM_SECONDS = 300
 #: Sent and failed messages are forgotten after this long (the daily cap needs one day).
 KEPT_FOR = timedelta(days=7)
-FINISHED_STATES = (DeliveryState.SENT, DeliveryState.FAILED, DeliveryState.CANCELLED)
+FINISHED_STATES = (
+    DeliveryState.SENT,
+    DeliveryState.FAILED,
+    DeliveryState.CANCELLED,
+    DeliveryState.SUPPRESSED,
+)
 
 
 def add_to_queue(kind: str, message: OutgoingMessage, message_id: str) -> QueuedMail:
@@ -48,6 +53,21 @@ def add_to_queue(kind: str, message: OutgoingMessage, message_id: str) -> Queued
     )
     db.session.add(queued)
     return queued
+
+
+def record_suppressed(kind: str, recipient: str, envelope_from: str) -> QueuedMail:
+    """Record, without its bytes, a message not queued because its address is suppressed."""
+    record = QueuedMail(
+        kind=kind,
+        recipient=recipient,
+        envelope_from=envelope_from,
+        message_id="",
+        data=None,
+        state=DeliveryState.SUPPRESSED,
+        queued_at=utcnow(),
+    )
+    db.session.add(record)
+    return record
 
 
 @dataclass(frozen=True)

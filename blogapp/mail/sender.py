@@ -10,8 +10,9 @@ case (the server took it just before the sender died) that is one duplicate, whi
 clients that de-duplicate by Message-ID hide; the other choice would lose messages.
 
 A 4xx for one message backs it off (RETRY_DELAYS); a 5xx fails it, and the batch goes
-on; a refused or dropped connection backs off everything due. After ``max_attempts``
-a temporary failure counts as a failure.
+on (a 5xx refusing the recipient also suppresses the address: a hard bounce); a refused
+or dropped connection backs off everything due. After ``max_attempts`` a temporary
+failure counts as a failure.
 """
 
 import secrets
@@ -24,9 +25,11 @@ from datetime import datetime, timedelta
 from typing import Generic, Protocol, TypeVar
 
 from flask import Flask, current_app
+from sqlalchemy import Connection
 
 from ..dates import utcnow
-from ..models import DeliveryState
+from ..models import DeliveryState, SuppressionReason
+from .suppression import suppress_on, suppressed_among
 from .transport import (
     SEND_ERRORS,
     MailConnection,
@@ -65,6 +68,8 @@ class Ledger(Protocol[ClaimT]):
     Everything works on the ledger's own database connection; committing is left to the
     sender, which decides what has to be durable before the next SMTP step.
     """
+
+    connection: Connection
 
     def claim(self, limit: int) -> list[ClaimT]:
         """Take up to ``limit`` due messages no live sender holds (committed)."""
@@ -136,6 +141,7 @@ class PassReport:
     failed: int = 0
     retrying: int = 0
     cancelled: int = 0
+    suppressed: int = 0
     connection_error: str | None = None
 
     @property
@@ -146,6 +152,7 @@ class PassReport:
             (self.retrying, "waiting to retry"),
             (self.failed, "failed"),
             (self.cancelled, "cancelled"),
+            (self.suppressed, "not sent to suppressed addresses"),
         )
         said = ", ".join(f"{count} {words}" for count, words in counts if count)
         return said or "nothing was due"
@@ -189,10 +196,16 @@ class Sender(Generic[ClaimT]):
     def send_batch(self, built: list[tuple[ClaimT, OutgoingMessage | None]]) -> bool:
         """Send one built batch over one connection; False when the server went away."""
         to_send = []
+        suppressed = suppressed_among(
+            self.ledger.connection, [outgoing.recipient for _, outgoing in built if outgoing]
+        )
         for item, outgoing in built:
             if outgoing is None:
                 self.ledger.record(item.delivery_id, DeliveryState.CANCELLED)
                 self.report.cancelled += 1
+            elif outgoing.recipient in suppressed:
+                self.ledger.record(item.delivery_id, DeliveryState.SUPPRESSED)
+                self.report.suppressed += 1
             else:
                 to_send.append((item, outgoing))
         self.ledger.commit()
@@ -224,7 +237,7 @@ class Sender(Generic[ClaimT]):
                     self.ledger.commit()
                     self.postpone_all(failure.error)
                     return False
-                self.record_failure(item, failure)
+                self.record_failure(item, outgoing, failure)
             else:
                 self.ledger.record(item.delivery_id, DeliveryState.SENT)
                 self.report.sent += 1
@@ -244,7 +257,9 @@ class Sender(Generic[ClaimT]):
         self.ledger.commit()
         return current
 
-    def record_failure(self, item: ClaimT, failure: SendFailure) -> None:
+    def record_failure(self, item: ClaimT, outgoing: OutgoingMessage, failure: SendFailure) -> None:
+        if failure.is_hard_bounce:
+            suppress_on(self.ledger.connection, outgoing.recipient, SuppressionReason.BOUNCE)
         if failure.outcome is Outcome.PERMANENT:
             self.ledger.record(item.delivery_id, DeliveryState.FAILED, error=failure.error)
             self.report.failed += 1

@@ -16,6 +16,10 @@ ENVIRONMENT: dict[str, type] = {
     "MAIL_QUEUE_SECONDS": int,
     "MAIL_PER_ADDRESS_PER_DAY": int,
     "MAIL_CATCHER_PORT": int,
+    "BOUNCE_ADDRESS": str,
+    "DKIM_PRIVATE_KEY_FILE": str,
+    "DKIM_SELECTOR": str,
+    "DKIM_DOMAIN": str,
 }
 
 
@@ -36,4 +40,10 @@ def defaults(instance: Path) -> dict[str, Any]:
         #: Where ``make run``'s local SMTP catcher listens when MAIL_SERVER is not set.
         "MAIL_CATCHER_PORT": 8025,
         "MAIL_OUTBOX_FOLDER": str(instance / "outbox"),
+        #: Where bounces go; each message's envelope sender is made from it (``verp``).
+        "BOUNCE_ADDRESS": None,
+        #: DKIM signing: a PEM RSA key, its selector, and the domain (From's by default).
+        "DKIM_PRIVATE_KEY_FILE": None,
+        "DKIM_SELECTOR": None,
+        "DKIM_DOMAIN": None,
     }

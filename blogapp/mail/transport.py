@@ -13,6 +13,8 @@ from typing import Protocol
 
 from flask import current_app
 
+from .signing import signed
+
 #: Where ``app.extensions`` keeps the (host, port) of the local mail catcher while it runs;
 #: mail then goes there whatever the MAIL_* settings say.
 LOCAL_SERVER_KEY = "blogapp.mail_catcher"
@@ -116,8 +118,9 @@ def close_quietly(connection: MailConnection) -> None:
 
 
 def deliver_over_smtp(connection: MailConnection, message: OutgoingMessage) -> None:
-    """Send one prepared message; raises what ``smtplib`` raises."""
-    connection.sendmail(message.envelope_from, [message.recipient], message.data)
+    """Send one prepared message, DKIM-signed if that is set up; raises what ``smtplib``
+    raises."""
+    connection.sendmail(message.envelope_from, [message.recipient], signed(message.data))
 
 
 class Outcome(enum.Enum):
@@ -133,6 +136,12 @@ class Outcome(enum.Enum):
 class SendFailure:
     outcome: Outcome
     error: str
+    #: The server refused the recipient itself (RCPT TO), not the message or connection.
+    recipient_refused: bool = False
+
+    @property
+    def is_hard_bounce(self) -> bool:
+        return self.recipient_refused and self.outcome is Outcome.PERMANENT
 
 
 def reply_text(code: int, message: bytes | str) -> str:
@@ -150,7 +159,7 @@ def classify(error: Exception) -> SendFailure:
     """What a failed send means for the message and for the connection."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         code, message = next(iter(error.recipients.values()))
-        return SendFailure(outcome_of_code(code), reply_text(code, message))
+        return SendFailure(outcome_of_code(code), reply_text(code, message), True)
     if isinstance(error, smtplib.SMTPResponseException):
         return SendFailure(
             outcome_of_code(error.smtp_code), reply_text(error.smtp_code, error.smtp_error)

@@ -3,7 +3,7 @@
 from .bulletins import Bulletin, BulletinFeed, RemovedFeedItem
 from .comments import ANONYMOUS, DELETED_USER, REMOVED_STATES, Comment, CommentState
 from .digests import UNFINISHED_STATES, DeliveryState, DigestDelivery, DigestRun
-from .mail import QueuedMail
+from .mail import QueuedMail, ReceivedReport, ReportKind, Suppression, SuppressionReason
 from .moderation import CommentReport, SiteSetting
 from .posts import Label, Post, PostStatus, Series, post_labels
 from .subscriptions import Subscription
@@ -28,11 +28,15 @@ __all__ = [
     "Post",
     "PostStatus",
     "QueuedMail",
+    "ReceivedReport",
     "RemovedFeedItem",
+    "ReportKind",
     "Role",
     "Series",
     "SiteSetting",
     "Subscription",
+    "Suppression",
+    "SuppressionReason",
     "UTCDateTime",
     "Upload",
     "User",

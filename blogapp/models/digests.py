@@ -43,6 +43,8 @@ class DeliveryState(enum.StrEnum):
     SKIPPED_EMPTY = "skipped_empty"
     #: The subscriber stopped the digest (or lost the right to it) before it went.
     CANCELLED = "cancelled"
+    #: The address is suppressed (it bounced, complained or an editor stopped it): not sent.
+    SUPPRESSED = "suppressed"
 
 
 UNFINISHED_STATES = (DeliveryState.PENDING, DeliveryState.SENDING)

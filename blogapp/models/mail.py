@@ -1,9 +1,11 @@
-"""The mail queue: every message a page causes, written before anything is sent."""
+"""The mail queue (every message a page causes, written before anything is sent), the
+addresses mail is no longer sent to, and the reports that came back."""
 
+import enum
 from datetime import datetime
 
-from sqlalchemy import Index, LargeBinary, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..dates import utcnow
 from ..extensions import db
@@ -47,3 +49,52 @@ class QueuedMail(db.Model):
 
     def __repr__(self) -> str:
         return f"<QueuedMail {self.id} {self.kind} to {self.recipient} {self.state}>"
+
+
+class SuppressionReason(enum.StrEnum):
+    #: The address bounced for good (a 5.x.x report, or refused at send time).
+    BOUNCE = "bounce"
+    #: The reader marked a message as spam (an ARF feedback report).
+    COMPLAINT = "complaint"
+    #: An editor suppressed it.
+    MANUAL = "manual"
+
+
+class ReportKind(enum.StrEnum):
+    HARD_BOUNCE = "hard_bounce"
+    SOFT_BOUNCE = "soft_bounce"
+    COMPLAINT = "complaint"
+    #: Nothing the blog could read in it: kept for an editor, changes nothing.
+    UNRECOGNISED = "unrecognised"
+
+
+class ReceivedReport(db.Model):
+    """A message that came back to the bounce address, kept raw whatever it says."""
+
+    __tablename__ = "mail_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    kind: Mapped[ReportKind] = mapped_column(text_enum(ReportKind))
+    #: Whom it was about, as the envelope sender of what we sent names them (None: unknown).
+    recipient: Mapped[str | None] = mapped_column(String(320))
+    #: What was found in it, in a few words (status codes, feedback type…).
+    summary: Mapped[str | None] = mapped_column(Text)
+
+
+class Suppression(db.Model):
+    """An address the blog sends nothing to, and why."""
+
+    __tablename__ = "mail_suppressions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(320), unique=True)
+    reason: Mapped[SuppressionReason] = mapped_column(text_enum(SuppressionReason))
+    suppressed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The report that caused it (None when an editor or a refusal at send time did).
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("mail_reports.id"))
+    report: Mapped[ReceivedReport | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Suppression {self.address} {self.reason}>"

@@ -16,6 +16,8 @@ class Received:
     sender: str
     recipients: list[str]
     message: EmailMessage
+    #: The message's bytes as they arrived.
+    data: bytes = b""
 
 
 @dataclass
@@ -72,7 +74,11 @@ class Mailbox:
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         message = message_from_bytes(envelope.original_content, policy=policy.default)
-        self.arrived.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
+        self.arrived.append(
+            Received(
+                envelope.mail_from, list(envelope.rcpt_tos), message, envelope.original_content
+            )
+        )
         if self.accepting is not None:
             self.accepting -= 1
         if self.after_each_message is not None:

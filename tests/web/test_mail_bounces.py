@@ -1,0 +1,195 @@
+"""`flask mail receive`: bounces and complaints, as mail servers write them, suppress the
+address they are about; anything else is kept and changes nothing."""
+
+import pytest
+from sqlalchemy import select
+
+from blogapp.auth.mails import send_confirmation
+from blogapp.extensions import db
+from blogapp.mail.suppression import is_suppressed
+from blogapp.models import ReceivedReport, ReportKind, Suppression, SuppressionReason, User
+
+READER = "reader@example.org"
+
+
+@pytest.fixture
+def envelope(app, make_user, mailbox) -> str:
+    """The envelope sender of a real message the blog sent to READER."""
+    app.config["BOUNCE_ADDRESS"] = "bounces@blog.example"
+    user = make_user(email=READER, confirmed=False)
+    with app.test_request_context():
+        send_confirmation(user)
+    db.session.commit()
+    (received,) = mailbox.received
+    mailbox.clear()
+    return received.sender
+
+
+def dsn(to: str, action: str, status: str, recipient: str = READER) -> bytes:
+    """A delivery status notification as Postfix writes one (RFC 3464)."""
+    return f"""\
+Return-Path: <>
+Delivered-To: {to}
+From: MAILER-DAEMON@mx.example.org (Mail Delivery System)
+To: {to}
+Subject: Undelivered Mail Returned to Sender
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="B1"
+
+--B1
+Content-Type: text/plain; charset=us-ascii
+
+I'm sorry to have to inform you that your message could not be delivered.
+
+--B1
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.org
+Arrival-Date: Mon, 7 Dec 2026 07:00:01 +0000
+
+Final-Recipient: rfc822; {recipient}
+Original-Recipient: rfc822;{recipient}
+Action: {action}
+Status: {status}
+Diagnostic-Code: smtp; 550 5.1.1 <{recipient}>: Recipient address rejected
+
+--B1
+Content-Type: text/rfc822-headers
+
+Return-Path: <{to}>
+From: On Probation <noreply@blog.example>
+To: {recipient}
+Subject: Confirm your email address
+
+--B1--
+""".replace("\n", "\r\n").encode()
+
+
+def arf(envelope: str, feedback_type: str = "abuse") -> bytes:
+    """A feedback-loop complaint as a mailbox provider sends one (RFC 5965)."""
+    return f"""\
+From: <staff@hotmail.example>
+To: <fbl@blog.example>
+Subject: Complaint about a message from blog.example
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=feedback-report; boundary="part1"
+
+--part1
+Content-Type: text/plain; charset="US-ASCII"
+
+This is an email abuse report for an email message received from IP 192.0.2.1.
+
+--part1
+Content-Type: message/feedback-report
+
+Feedback-Type: {feedback_type}
+User-Agent: SomeGenerator/1.0
+Version: 1
+Original-Mail-From: <{envelope}>
+Original-Rcpt-To: <{READER}>
+Arrival-Date: Mon, 7 Dec 2026 07:00:03 +0000
+Source-IP: 192.0.2.1
+
+--part1
+Content-Type: message/rfc822
+Content-Disposition: inline
+
+Return-Path: <{envelope}>
+From: On Probation <noreply@blog.example>
+To: {READER}
+Subject: Your digest
+Message-ID: <1@blog.example>
+
+The digest.
+--part1--
+""".replace("\n", "\r\n").encode()
+
+
+def receive(app, raw: bytes, *args: str) -> str:
+    result = app.test_cli_runner().invoke(args=["mail", "receive", *args], input=raw)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def reports() -> list[ReceivedReport]:
+    return list(db.session.scalars(select(ReceivedReport).order_by(ReceivedReport.id)))
+
+
+def suppressions() -> list[tuple[str, SuppressionReason]]:
+    return [(entry.address, entry.reason) for entry in db.session.scalars(select(Suppression))]
+
+
+def test_a_hard_bounce_suppresses_the_reader_and_nothing_more_reaches_them(app, envelope, mailbox):
+    raw = dsn(envelope, "failed", "5.1.1")
+    output = receive(app, raw)
+
+    (report,) = reports()
+    assert (report.kind, report.recipient, report.raw) == (ReportKind.HARD_BOUNCE, READER, raw)
+    assert "5.1.1" in report.summary
+    assert f"about {READER}" in output
+    assert suppressions() == [(READER, SuppressionReason.BOUNCE)]
+    assert db.session.scalar(select(Suppression)).report_id == report.id
+
+    with app.test_request_context():
+        assert not send_confirmation(db.session.scalar(select(User).where(User.email == READER)))
+    db.session.commit()
+    assert mailbox.messages == []
+
+
+def test_a_temporary_failure_is_kept_and_suppresses_nobody(app, envelope):
+    receive(app, dsn(envelope, "delayed", "4.2.2"))
+
+    (report,) = reports()
+    assert (report.kind, report.recipient) == (ReportKind.SOFT_BOUNCE, READER)
+    assert suppressions() == []
+
+
+def test_the_envelope_recipient_given_by_the_mail_server_is_enough(app, envelope):
+    raw = dsn("bounces@blog.example", "failed", "5.1.1")
+    receive(app, raw, "--envelope-recipient", envelope)
+
+    assert suppressions() == [(READER, SuppressionReason.BOUNCE)]
+
+
+def test_a_complaint_suppresses_the_reader_at_once(app, envelope):
+    receive(app, arf(envelope))
+
+    (report,) = reports()
+    assert (report.kind, report.recipient) == (ReportKind.COMPLAINT, READER)
+    assert suppressions() == [(READER, SuppressionReason.COMPLAINT)]
+
+
+def test_a_report_that_is_not_a_complaint_changes_nothing(app, envelope):
+    receive(app, arf(envelope, feedback_type="not-spam"))
+
+    assert [report.kind for report in reports()] == [ReportKind.UNRECOGNISED]
+    assert suppressions() == []
+
+
+def test_a_bounce_to_a_forged_or_plain_address_suppresses_nobody(app, envelope):
+    forged = envelope.replace("=example.org", "=example.net")
+    for to in (forged, "bounces@blog.example", "reader@example.org"):
+        receive(app, dsn(to, "failed", "5.1.1"))
+
+    assert [(report.kind, report.recipient) for report in reports()] == [
+        (ReportKind.HARD_BOUNCE, None)
+    ] * 3
+    assert suppressions() == []
+    assert not is_suppressed("reader@example.net")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"",
+        b"\xff\xfe\x00 not mail at all",
+        b"From: someone@example.org\r\nSubject: Out of office\r\n\r\nI am away until Monday.\r\n",
+        b"Content-Type: multipart/report; report-type=delivery-status; boundary=x\r\n\r\n--x",
+    ],
+)
+def test_anything_unrecognised_is_kept_and_changes_nothing(app, envelope, raw):
+    receive(app, raw, "--envelope-recipient", envelope)
+
+    (report,) = reports()
+    assert (report.kind, report.raw) == (ReportKind.UNRECOGNISED, raw)
+    assert suppressions() == []
