@@ -37,6 +37,10 @@ class FeedError(Exception):
     """A feed could not be fetched or read; the message is what editors are shown."""
 
 
+class UnknownHost(FeedError):
+    """The name has no address now (which may change: it is tried again at each fetch)."""
+
+
 @dataclass(frozen=True)
 class ConditionalRequest:
     """A feed's address and the validators from its last successful fetch."""
@@ -81,7 +85,7 @@ def resolve(host: str, port: int | None) -> list[str]:
     try:
         answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as error:
-        raise FeedError(f"The address {host[:100]} could not be found.") from error
+        raise UnknownHost(f"The address {host[:100]} could not be found.") from error
     return list(dict.fromkeys(str(answer[4][0]) for answer in answers))
 
 

@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..auth.forms import printable
 from ..forms import BlogForm
-from .fetching import FeedError, check_public_address
+from .fetching import FeedError, UnknownHost, check_public_address
 from .ingest import fetch_limits
 from .operations import SOURCE_LENGTH, TITLE_LENGTH, is_web_address
 
@@ -23,11 +23,14 @@ def web_address(form: FlaskForm, field: URLField) -> None:
 
 def public_address(form: FlaskForm, field: URLField) -> None:
     """A feed on this machine or the local network is refused when it is added, as it would
-    be at every fetch (unless BULLETIN_FEEDS_ALLOW_PRIVATE is on)."""
+    be at every fetch (unless BULLETIN_FEEDS_ALLOW_PRIVATE is on). A name that cannot be
+    looked up now is accepted: the fetch will say so on the feed, and try again."""
     if field.errors or not field.data:
         return
     try:
         check_public_address(field.data.strip(), fetch_limits())
+    except UnknownHost:
+        return
     except FeedError as error:
         raise ValidationError(
             f"{error} The blog fetches union feeds from the public web only: "
