@@ -148,3 +148,14 @@ def test_a_held_comment_removed_by_two_editors_at_once_leaves_no_trace(
     page = app.test_client().get(path_of(post)).text
     assert "No comments yet." in page
     assert "removed by a blog administrator" not in page
+
+
+def test_a_removed_comment_cannot_be_reported(writer, log_in, make_post):
+    post = make_post("Caseloads")
+    comment(writer, post, "Something I regret.")
+    (regretted,) = comments_of(post)
+    writer.submit(f"/comments/{regretted.id}/remove", page=path_of(post))
+    reader = log_in("reader@example.org")
+
+    assert 'aria-label="Report comment 1"' not in reader.get(path_of(post)).text
+    assert reader.get(f"/comments/{regretted.id}/report").status_code == 403
