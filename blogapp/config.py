@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+import click
 from flask import Flask
 
 from .database import engine_options
@@ -119,6 +120,12 @@ def write_secret_key_file(instance_path: str) -> bool:
         return False
     write_private_file(path, secrets.token_hex(32).encode(), exclusive=True)
     return True
+
+
+def require_secret_key(app: Flask) -> None:
+    """Stop a command that signs links (sessions, unsubscribe links) when there is no key."""
+    if not app.config.get("SECRET_KEY"):
+        raise click.ClickException("No secret key: run `flask setup` first (or set SECRET_KEY).")
 
 
 def normalise_database_url(url: str) -> str:

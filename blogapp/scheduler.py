@@ -104,13 +104,14 @@ class BackgroundJobs:
 
 
 @contextmanager
-def background_services(app: Flask) -> Iterator[None]:
+def background_services(app: Flask, *, embedded: bool = False) -> Iterator[None]:
     """What runs beside the blog: the local mail catcher (unless MAIL_SERVER is set) and
-    the scheduler with every job, queued mail included. For ``serve`` and ``scheduler``."""
+    the scheduler with every job, queued mail included. For ``serve`` (``embedded``, which
+    catches mail unasked) and ``scheduler``."""
     port = app.config["MAIL_CATCHER_PORT"]
     with ExitStack() as stack:
         try:
-            outbox = stack.enter_context(local_mail_unless_configured(app, port))
+            outbox = stack.enter_context(local_mail_unless_configured(app, port, embedded=embedded))
         except OSError as error:
             raise click.ClickException(str(error)) from error
         if outbox is None:

@@ -16,6 +16,7 @@ ENVIRONMENT: dict[str, type] = {
     "MAIL_QUEUE_SECONDS": int,
     "MAIL_PER_ADDRESS_PER_DAY": int,
     "MAIL_CATCHER_PORT": int,
+    "MAIL_CATCHER": bool,
 }
 
 
@@ -35,5 +36,8 @@ def defaults(instance: Path) -> dict[str, Any]:
         "MAIL_PER_ADDRESS_PER_DAY": 10,
         #: Where ``make run``'s local SMTP catcher listens when MAIL_SERVER is not set.
         "MAIL_CATCHER_PORT": 8025,
+        #: Let a command other than ``make run`` catch mail in the outbox when MAIL_SERVER is
+        #: not set (without it, such a command refuses to start rather than keep mail local).
+        "MAIL_CATCHER": False,
         "MAIL_OUTBOX_FOLDER": str(instance / "outbox"),
     }
