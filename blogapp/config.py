@@ -32,6 +32,7 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "TRUSTED_PROXIES": int,
     "REMOTE_IMAGE_MAX_BYTES": int,
     "ALLOW_HTTP": bool,
+    "SCHEDULER_LOCK_SECONDS": float,
 }
 
 
@@ -75,6 +76,9 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+        #: How often a waiting scheduler tries to take the lock (and the acting one checks it
+        #: still holds it): a standby takes over within this long of the acting one's death.
+        "SCHEDULER_LOCK_SECONDS": 15,
     }
 
 
