@@ -9,7 +9,7 @@ releases when the process dies.
 import fcntl
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Protocol
 
@@ -78,11 +78,15 @@ class AdvisoryLock:
         return True
 
     def release(self) -> None:
-        """Close the lock's own connection (not back to the pool): that ends the lock."""
+        """Unlock, and close the lock's own connection rather than pool it (so no lock can
+        outlive this, even when the unlock fails)."""
         connection, self.connection = self.connection, None
-        if connection is not None:
-            connection.invalidate()
-            connection.close()
+        if connection is None:
+            return
+        with suppress(DBAPIError):
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": self.key})
+        connection.invalidate()
+        connection.close()
 
 
 class FileLock:

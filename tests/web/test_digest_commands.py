@@ -127,6 +127,7 @@ def test_flask_scheduler_catches_up_then_stops_cleanly_on_sigterm(
         "SITE_URL": app_config["SITE_URL"],
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": str(app_config["MAIL_PORT"]),
+        "BLOGAPP_INSTANCE_PATH": app.instance_path,
     }
     flask = Path(sys.executable).with_name("flask")
     process = subprocess.Popen(
