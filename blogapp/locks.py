@@ -15,7 +15,7 @@ from typing import IO, Protocol
 
 from flask import Flask
 from sqlalchemy import Connection, Engine, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from .database import is_postgresql
 from .instance_files import open_private_file
@@ -55,12 +55,15 @@ class AdvisoryLock:
         if self.connection is not None:
             return self.still_held()
         connection = self.connect()
-        query = text("SELECT pg_try_advisory_lock(:key)")
-        if connection.scalar(query, {"key": self.key}):
+        taken = False
+        try:
+            taken = connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": self.key})
+        finally:
+            if not taken:
+                connection.close()
+        if taken:
             self.connection = connection
-            return True
-        connection.close()
-        return False
+        return bool(taken)
 
     def acquire(self) -> None:
         connection = self.connect()
@@ -83,7 +86,7 @@ class AdvisoryLock:
         connection, self.connection = self.connection, None
         if connection is None:
             return
-        with suppress(DBAPIError):
+        with suppress(SQLAlchemyError):
             connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": self.key})
         connection.invalidate()
         connection.close()

@@ -24,6 +24,7 @@ import click
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from flask import Flask, current_app
+from sqlalchemy.exc import DBAPIError
 
 from .dates import blog_zone, utcnow
 from .extensions import db
@@ -89,7 +90,10 @@ class Leadership:
             if time.monotonic() < self.next_try:
                 return False
             self.next_try = time.monotonic() + self.retry_seconds
-            self.leading = self.lock.try_acquire()
+            try:
+                self.leading = self.lock.try_acquire()
+            except DBAPIError as error:
+                log.warning("The scheduler lock cannot be asked for now: %s", error.orig or error)
             return self.leading
 
     def release(self) -> None:

@@ -1,6 +1,7 @@
 """Any number of schedulers on one database: the one holding the lock acts, another takes
 over when it dies; two migrations at once take turns."""
 
+import logging
 import os
 import signal
 import subprocess
@@ -9,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from support.database import reset_postgres_schema
 from support.digests import wait_for
 
@@ -42,6 +43,25 @@ def test_one_process_holds_the_scheduler_lock_until_it_lets_go(app):
     finally:
         first.release()
         second.release()
+
+
+def test_a_leader_whose_database_connection_dies_stops_acting(app, caplog):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("only a PostgreSQL lock lives on a connection")
+    leader, standby = leadership(app), leadership(app)
+    try:
+        assert leader.leads()
+        backend = leader.lock.connection.scalar(text("SELECT pg_backend_pid()"))
+        with db.engine.begin() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+        assert wait_for(standby.leads, seconds=10), "the lock was not freed"
+
+        with caplog.at_level(logging.WARNING, logger="blogapp.scheduler"):
+            assert not leader.leads(), "it went on acting without the lock"
+        assert "This scheduler lost the lock" in caplog.text
+    finally:
+        leader.release()
+        standby.release()
 
 
 def test_a_scheduler_without_the_lock_runs_no_job(app):
