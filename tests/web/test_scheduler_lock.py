@@ -17,6 +17,8 @@ from support.digests import wait_for
 from blogapp.digest.jobs import every_minute
 from blogapp.extensions import db
 from blogapp.locks import process_lock
+from blogapp.mail.queue import add_to_queue
+from blogapp.mail.transport import OutgoingMessage
 from blogapp.scheduler import LEADERSHIP_KEY, Job, Leadership, run_job
 
 REPO = Path(__file__).resolve().parents[2]
@@ -84,6 +86,12 @@ def test_a_scheduler_without_the_lock_runs_no_job(app):
         waiting.release()
 
 
+def queue_hello() -> None:
+    data = b"Subject: Hello\r\nTo: reader@example.org\r\n\r\nFrom the standby.\r\n"
+    add_to_queue("test", OutgoingMessage("blog@example.org", "reader@example.org", data), "<1@x>")
+    db.session.commit()
+
+
 def start_scheduler(app, app_config, mailbox, log_path: Path) -> subprocess.Popen:
     environment = {
         **os.environ,
@@ -94,6 +102,7 @@ def start_scheduler(app, app_config, mailbox, log_path: Path) -> subprocess.Pope
         "MAIL_PORT": str(app_config["MAIL_PORT"]),
         "BLOGAPP_INSTANCE_PATH": app.instance_path,
         "SCHEDULER_LOCK_SECONDS": "1",
+        "MAIL_QUEUE_SECONDS": "1",
     }
     flask = Path(sys.executable).with_name("flask")
     with log_path.open("w") as log:
@@ -126,6 +135,9 @@ def test_a_standby_scheduler_takes_over_when_the_leader_is_killed(
         killed_at = time.monotonic()
         took_over = wait_for(lambda: TOOK_OVER in logs[standby].read_text(), seconds=60)
         print(f"standby took over in {time.monotonic() - killed_at:.1f} s")
+        queue_hello()
+        # ``arrived``, not ``to()``: reading that way would send the queue from this process.
+        sent_by_standby = wait_for(lambda: mailbox.arrived, seconds=30)
     finally:
         for process in processes:
             if process.poll() is None:
@@ -134,6 +146,7 @@ def test_a_standby_scheduler_takes_over_when_the_leader_is_killed(
             process.wait(timeout=60)
 
     assert took_over, logs[standby].read_text()
+    assert sent_by_standby, "the standby took the lock but did not run the mail queue"
     assert processes[standby].returncode == 0, logs[standby].read_text()
 
 
