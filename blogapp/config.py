@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+import click
 from flask import Flask
 
 from .database import engine_options
@@ -31,6 +32,7 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "TRUSTED_PROXIES": int,
     "REMOTE_IMAGE_MAX_BYTES": int,
     "ALLOW_HTTP": bool,
+    "SCHEDULER_LOCK_SECONDS": float,
 }
 
 
@@ -74,6 +76,9 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+        #: How often a waiting scheduler tries to take the lock (and the acting one checks it
+        #: still holds it): a standby takes over within this long of the acting one's death.
+        "SCHEDULER_LOCK_SECONDS": 15,
     }
 
 
@@ -119,6 +124,12 @@ def write_secret_key_file(instance_path: str) -> bool:
         return False
     write_private_file(path, secrets.token_hex(32).encode(), exclusive=True)
     return True
+
+
+def require_secret_key(app: Flask) -> None:
+    """Stop a command that signs links (sessions, unsubscribe links) when there is no key."""
+    if not app.config.get("SECRET_KEY"):
+        raise click.ClickException("No secret key: run `flask setup` first (or set SECRET_KEY).")
 
 
 def normalise_database_url(url: str) -> str:

@@ -6,6 +6,10 @@ as it does blueprints; every job runs through ``run_job`` (its app context, its 
 a process of its own (production), ``make run`` inside the development server. The
 database says what has been sent, so a restart never repeats a digest and a missed one is
 sent as soon as the scheduler is back.
+
+Any number of scheduler processes may run on one database: the one holding the scheduler
+lock (``locks``) acts, the others wait and try to take it every SCHEDULER_LOCK_SECONDS, so
+one of them takes over when the acting one dies. ``run_job`` asks before every job.
 """
 
 import logging
@@ -20,8 +24,11 @@ import click
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from flask import Flask, current_app
+from sqlalchemy.exc import DBAPIError
 
 from .dates import blog_zone, utcnow
+from .extensions import db
+from .locks import ProcessLock, process_lock
 from .mail.catcher import local_mail_unless_configured
 from .mail.transport import LOCAL_SERVER_KEY
 
@@ -29,6 +36,7 @@ log = logging.getLogger(__name__)
 
 SHUTDOWN_KEY = "blogapp.shutdown"
 JOBS_KEY = "blogapp.jobs"
+LEADERSHIP_KEY = "blogapp.scheduler_leadership"
 
 
 @dataclass(frozen=True)
@@ -58,9 +66,55 @@ def shutting_down() -> threading.Event:
     return current_app.extensions.setdefault(SHUTDOWN_KEY, threading.Event())
 
 
+class Leadership:
+    """Whether this process is the scheduler that acts: the one holding the scheduler lock.
+
+    Jobs run on several threads at once; one thread at a time asks the lock.
+    """
+
+    def __init__(self, lock: ProcessLock, retry_seconds: float) -> None:
+        self.lock = lock
+        self.retry_seconds = retry_seconds
+        self.leading = False
+        self.next_try = 0.0
+        self.asking = threading.Lock()
+
+    def leads(self) -> bool:
+        """True while this process holds the lock; a follower tries again once a period."""
+        with self.asking:
+            if self.leading and self.lock.still_held():
+                return True
+            if self.leading:
+                log.warning("This scheduler lost the lock; it stops acting and waits to retake it")
+                self.leading = False
+            if time.monotonic() < self.next_try:
+                return False
+            self.next_try = time.monotonic() + self.retry_seconds
+            try:
+                self.leading = self.lock.try_acquire()
+            except DBAPIError as error:
+                log.warning("The scheduler lock cannot be asked for now: %s", error.orig or error)
+            return self.leading
+
+    def release(self) -> None:
+        with self.asking:
+            self.lock.release()
+            self.leading = False
+
+
+def job_may_run(app: Flask) -> bool:
+    """Whether this process acts: always, unless it is a scheduler that is not the leader."""
+    leadership: Leadership | None = app.extensions.get(LEADERSHIP_KEY)
+    return leadership is None or leadership.leads()
+
+
 def run_job(app: Flask, job: Job) -> Any:
-    """Run one job as every job runs: in an app context, its failure logged, never raised."""
+    """Run one job as every job runs: in an app context, only in the scheduler that holds
+    the lock, its failure logged, never raised."""
     with app.app_context():
+        if not job_may_run(app):
+            log.debug("%s: another scheduler holds the lock and runs it", job.name)
+            return None
         started = time.monotonic()
         try:
             result = job.run()
@@ -71,8 +125,11 @@ def run_job(app: Flask, job: Job) -> Any:
         return result
 
 
+WAITING = "Another scheduler holds the lock and runs the jobs; this one waits, ready to take over"
+
+
 class BackgroundJobs:
-    """The scheduler, its jobs, and a clean stop."""
+    """The scheduler, its jobs, the lock that lets one scheduler act, and a clean stop."""
 
     def __init__(self, app: Flask) -> None:
         self.app = app
@@ -81,8 +138,15 @@ class BackgroundJobs:
                 timezone=blog_zone(),
                 job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
             )
-            for job in scheduled_jobs():
+            self.jobs = scheduled_jobs()
+            for job in self.jobs:
                 self.add(job)
+            retry_seconds = app.config["SCHEDULER_LOCK_SECONDS"]
+            lock = process_lock(app, db.engine, "scheduler")
+        self.leadership = Leadership(lock, retry_seconds)
+        self.scheduler.add_job(
+            self.watch_the_lock, "interval", seconds=retry_seconds, id="scheduler-lock"
+        )
 
     def add(self, job: Job) -> None:
         options: dict[str, Any] = {}
@@ -94,23 +158,40 @@ class BackgroundJobs:
 
     def start(self) -> None:
         self.app.extensions[SHUTDOWN_KEY] = threading.Event()
+        self.app.extensions[LEADERSHIP_KEY] = self.leadership
+        leading = self.leadership.leads()
         self.scheduler.start()
-        log.info("Scheduler started: %s", ", ".join(job.name for job in self.scheduler.get_jobs()))
+        log.info("Scheduler started: %s", ", ".join(job.name for job in self.jobs))
+        log.info("This scheduler holds the lock and runs the jobs" if leading else WAITING)
+
+    def watch_the_lock(self) -> None:
+        """Keep trying to take the lock while waiting; on taking it, catch up at once."""
+        was_leading = self.leadership.leading
+        leading = self.leadership.leads()
+        if leading and not was_leading:
+            log.info("This scheduler took the lock: it runs the jobs from now on")
+            for job in self.jobs:
+                if job.run_at_start:
+                    self.scheduler.modify_job(job.id, next_run_time=utcnow())
 
     def stop(self) -> None:
-        """Ask running jobs to finish what they are doing, then wait for them."""
+        """Ask running jobs to finish what they are doing, wait for them, then hand the lock
+        to a waiting scheduler."""
         self.app.extensions[SHUTDOWN_KEY].set()
         self.scheduler.shutdown(wait=True)
+        self.leadership.release()
+        self.app.extensions.pop(LEADERSHIP_KEY, None)
 
 
 @contextmanager
-def background_services(app: Flask) -> Iterator[None]:
+def background_services(app: Flask, *, embedded: bool = False) -> Iterator[None]:
     """What runs beside the blog: the local mail catcher (unless MAIL_SERVER is set) and
-    the scheduler with every job, queued mail included. For ``serve`` and ``scheduler``."""
+    the scheduler with every job, queued mail included. For ``serve`` (``embedded``, which
+    catches mail unasked) and ``scheduler``."""
     port = app.config["MAIL_CATCHER_PORT"]
     with ExitStack() as stack:
         try:
-            outbox = stack.enter_context(local_mail_unless_configured(app, port))
+            outbox = stack.enter_context(local_mail_unless_configured(app, port, embedded=embedded))
         except OSError as error:
             raise click.ClickException(str(error)) from error
         if outbox is None:

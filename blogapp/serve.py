@@ -8,6 +8,7 @@ import click
 from flask import Flask
 from werkzeug.serving import run_simple
 
+from .config import require_secret_key
 from .demo import DEMO_CREDENTIALS_FILE, demo_login_hint
 from .instance_files import say_what_was_tightened
 from .scheduler import background_services
@@ -59,8 +60,7 @@ def stop_on_sigterm(*_: object) -> None:
 
 def serve(app: Flask, host: str, port: int) -> None:
     """Serve with Werkzeug, without the reloader, so background work starts exactly once."""
-    if not app.config.get("SECRET_KEY"):
-        raise click.ClickException("No secret key: run `flask setup` first (or set SECRET_KEY).")
+    require_secret_key(app)
     refuse_a_busy_port(host, port)
     say_what_was_tightened(app)
     address = listening_address(host, port)
@@ -68,7 +68,7 @@ def serve(app: Flask, host: str, port: int) -> None:
     click.echo(f"\n  {app.config['BLOG_TITLE']} is at {address}/")
     click.echo("  " + demo_login_hint(Path(app.instance_path) / DEMO_CREDENTIALS_FILE))
     signal.signal(signal.SIGTERM, stop_on_sigterm)
-    with background_services(app):
+    with background_services(app, embedded=True):
         click.echo("")
         # Not app.run(): Flask ignores that inside a `flask` command such as `flask serve`.
         run_simple(host, port, app, use_reloader=False, threaded=True)

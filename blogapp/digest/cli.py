@@ -5,6 +5,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..auth.operations import user_by_email
+from ..config import require_secret_key
 from ..dates import format_date_time, utcnow
 from ..mail.catcher import local_mail_unless_configured
 from ..mail.queue import send_queued_mail
@@ -38,6 +39,7 @@ def run_command() -> None:
 @click.option("--html", "as_html", is_flag=True, help="Print the HTML part instead of the text.")
 def preview_command(email: str, as_html: bool) -> None:
     """Print the next digest as EMAIL would get it; sends and records nothing."""
+    require_secret_key(current_app)
     user = user_by_email(email)
     if user is None or user.email is None:
         raise click.ClickException(f"There is no account with the address {email}.")
@@ -57,11 +59,12 @@ def preview_command(email: str, as_html: bool) -> None:
 def send_command(address: str) -> None:
     """Send the next digest's content to ADDRESS now, marked as a test: no run is started and
     nothing is recorded as sent, so subscribers still get it at DIGEST_TIME."""
-    preview = next_digest_to(address.strip().lower())
-    if preview.edition is None:
-        start, _ = next_window(utcnow())
-        raise click.ClickException(f"Nothing new since {format_date_time(start)}: no digest.")
+    require_secret_key(current_app)
     with local_mail_unless_configured(current_app._get_current_object()) as outbox:
+        preview = next_digest_to(address.strip().lower())
+        if preview.edition is None:
+            start, _ = next_window(utcnow())
+            raise click.ClickException(f"Nothing new since {format_date_time(start)}: no digest.")
         queue_preview(preview, marked_as_test=True)
         report = send_queued_mail()
     if report.connection_error:

@@ -14,6 +14,8 @@ log = logging.getLogger(__name__)
 def scheduled_digest() -> DigestReport:
     """Send the due digest (or what is due of an unfinished one)."""
     report = run_digest(stop=shutting_down())
+    if report.busy:
+        log.info("Another digest sender is at work on this database; this one leaves it to it")
     for outcome in report.runs:
         log.info(outcome.summary)
     return report

@@ -1,7 +1,7 @@
 """The embedded default for mail: a local SMTP catcher that files every message in the outbox.
 
-Without MAIL_SERVER, ``make run`` (and the mail-sending commands) start an aiosmtpd
-server on 127.0.0.1 that saves each message as an .eml file in MAIL_OUTBOX_FOLDER
+Without MAIL_SERVER, ``make run`` (and, with MAIL_CATCHER=1, the mail-sending commands)
+start an aiosmtpd server on 127.0.0.1 that saves each message as an .eml file in MAIL_OUTBOX_FOLDER
 (``instance/outbox/``); editors read them at /admin/outbox. While it runs, the app's
 SMTP connections go to it (``transport`` asks; no setting is changed). With MAIL_SERVER
 set, mail goes there instead and no catcher starts.
@@ -93,17 +93,31 @@ def start_mail_catcher(folder: Path, port: int) -> Controller:
     return controller
 
 
+NO_MAIL_SERVER = (
+    "MAIL_SERVER is not set, so this command would keep the blog's mail in {outbox} on this "
+    "machine and count it as sent. Set MAIL_SERVER (and MAIL_PORT, MAIL_USERNAME, "
+    "MAIL_PASSWORD as your provider needs) to send it, or MAIL_CATCHER=1 to catch it in the "
+    "outbox on purpose."
+)
+
+
 @contextmanager
-def local_mail_unless_configured(app: Flask, port: int | None = None) -> Iterator[Path | None]:
+def local_mail_unless_configured(
+    app: Flask, port: int | None = None, *, embedded: bool = False
+) -> Iterator[Path | None]:
     """Catch mail in the outbox while the block runs, unless MAIL_SERVER is set.
 
     Yields the outbox folder when the catcher runs, None when real mail is configured.
+    Only the embedded server (``make run``, ``embedded=True``) catches mail unasked; any
+    other process refuses to start without MAIL_SERVER unless MAIL_CATCHER is set.
     ``port`` defaults to a free one (commands); ``make run`` passes MAIL_CATCHER_PORT.
     """
     if app.config.get("MAIL_SERVER"):
         yield None
         return
     folder = Path(app.config["MAIL_OUTBOX_FOLDER"])
+    if not (embedded or app.config.get("MAIL_CATCHER")):
+        raise click.ClickException(NO_MAIL_SERVER.format(outbox=folder))
     controller = start_mail_catcher(folder, port or free_port())
     app.extensions[LOCAL_SERVER_KEY] = ("127.0.0.1", controller.port)
     try:

@@ -20,6 +20,7 @@ ENVIRONMENT: dict[str, type] = {
     "DKIM_PRIVATE_KEY_FILE": str,
     "DKIM_SELECTOR": str,
     "DKIM_DOMAIN": str,
+    "MAIL_CATCHER": bool,
 }
 
 
@@ -39,6 +40,9 @@ def defaults(instance: Path) -> dict[str, Any]:
         "MAIL_PER_ADDRESS_PER_DAY": 10,
         #: Where ``make run``'s local SMTP catcher listens when MAIL_SERVER is not set.
         "MAIL_CATCHER_PORT": 8025,
+        #: Let a command other than ``make run`` catch mail in the outbox when MAIL_SERVER is
+        #: not set (without it, such a command refuses to start rather than keep mail local).
+        "MAIL_CATCHER": False,
         "MAIL_OUTBOX_FOLDER": str(instance / "outbox"),
         #: Where bounces go; each message's envelope sender is made from it (``verp``).
         "BOUNCE_ADDRESS": None,

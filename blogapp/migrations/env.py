@@ -6,6 +6,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from blogapp.locks import holding, process_lock
 from blogapp.models import UTCDateTime
 
 config = context.config
@@ -64,7 +65,9 @@ def run_migrations_online():
 
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
-    with get_engine().connect() as connection:
+    # Two upgrades at once (two hosts deploying) take turns: the second finds the work done.
+    migrations_lock = process_lock(current_app, get_engine(), "migrations")
+    with holding(migrations_lock), get_engine().connect() as connection:
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

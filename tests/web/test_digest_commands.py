@@ -87,6 +87,17 @@ def test_digest_preview_explains_an_unknown_address_and_an_empty_digest(runner, 
     assert "Nothing new for reader@example.org since" in empty.output
 
 
+def test_digest_preview_without_a_secret_key_says_what_is_missing(app, runner, subscriber):
+    subscriber("follower@example.org")
+    app.config["SECRET_KEY"] = None
+
+    result = runner.invoke(args=["digest", "preview", "--email", "follower@example.org"])
+
+    assert result.exit_code != 0
+    assert "No secret key: run `flask setup` first (or set SECRET_KEY)." in result.output
+    assert not isinstance(result.exception, TypeError)
+
+
 def test_the_jobs_run_the_digest_at_digest_time_and_retry_every_minute(app):
     jobs = {job.id: job for job in scheduled_jobs()}
     assert str(jobs["digest"].trigger()) == "cron[hour='7', minute='0']"
@@ -116,6 +127,7 @@ def test_flask_scheduler_catches_up_then_stops_cleanly_on_sigterm(
         "SITE_URL": app_config["SITE_URL"],
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": str(app_config["MAIL_PORT"]),
+        "BLOGAPP_INSTANCE_PATH": app.instance_path,
     }
     flask = Path(sys.executable).with_name("flask")
     process = subprocess.Popen(

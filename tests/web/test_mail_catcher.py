@@ -1,7 +1,9 @@
-"""``make run``'s embedded default: mail caught into the outbox, the scheduler started once."""
+"""``make run``'s embedded default: mail caught into the outbox, the scheduler started once;
+any other process that sends mail refuses to start without MAIL_SERVER unless MAIL_CATCHER."""
 
 import socket
 
+import click
 import pytest
 from support.digests import wait_for
 from support.smtp import free_port
@@ -30,7 +32,7 @@ def queue_hello(body: str) -> None:
 
 def test_without_a_mail_server_mail_lands_in_the_outbox_and_the_scheduler_runs(app, no_mail_server):
     queue_hello("Caught.")
-    with background_services(app):
+    with background_services(app, embedded=True):
         assert wait_for(lambda: outbox_names(no_mail_server)), "nothing was saved"
         assert wait_for(lambda: DigestRun.query.count() == 1), "the digest job did not run"
         assert not app.extensions[SHUTDOWN_KEY].is_set()
@@ -59,7 +61,7 @@ def test_a_busy_catcher_port_is_swapped_for_a_free_one_saying_so(app, no_mail_se
         taken.bind(("127.0.0.1", busy))
         taken.listen()
         queue_hello("Caught.")
-        with background_services(app):
+        with background_services(app, embedded=True):
             chosen = app.extensions[LOCAL_SERVER_KEY][1]
             assert wait_for(lambda: outbox_names(no_mail_server)), "nothing was saved"
 
@@ -69,3 +71,48 @@ def test_a_busy_catcher_port_is_swapped_for_a_free_one_saying_so(app, no_mail_se
     assert f"listens on port {chosen} instead" in said
     assert "set MAIL_CATCHER_PORT" in said
     assert f"Mail is caught on port {chosen}" in said
+
+
+def test_the_scheduler_refuses_to_start_without_a_mail_server(app, no_mail_server):
+    queue_hello("Kept.")
+    with pytest.raises(click.ClickException) as refused, background_services(app):
+        pytest.fail("the scheduler started")
+
+    said = refused.value.format_message()
+    assert "MAIL_SERVER is not set" in said
+    assert "Set MAIL_SERVER" in said
+    assert "MAIL_CATCHER=1" in said
+    assert outbox_names(no_mail_server) == []
+    assert DigestRun.query.count() == 0
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["digest", "run"],
+        ["mail", "send-queued"],
+        ["digest", "send", "--to", "someone@example.org"],
+    ],
+)
+def test_mail_commands_refuse_to_start_without_a_mail_server(app, runner, no_mail_server, command):
+    queue_hello("Kept.")
+
+    result = runner.invoke(args=command)
+
+    assert result.exit_code != 0
+    assert "MAIL_SERVER is not set" in result.output
+    assert "MAIL_CATCHER=1" in result.output
+    assert outbox_names(no_mail_server) == []
+    assert DigestRun.query.count() == 0
+
+
+def test_mail_catcher_set_on_purpose_lets_a_command_catch_mail(app, runner, no_mail_server):
+    app.config["MAIL_CATCHER"] = True
+    queue_hello("Caught on purpose.")
+
+    result = runner.invoke(args=["mail", "send-queued"])
+
+    assert result.exit_code == 0, result.output
+    assert f"messages are saved in {no_mail_server}" in result.output
+    (name,) = outbox_names(no_mail_server)
+    assert read_outbox_message(no_mail_server, name).get_content().strip() == "Caught on purpose."
