@@ -6,19 +6,16 @@ renewed. Everything here works on the sender's own connection and leaves committ
 the sender, which decides what has to be durable before the next SMTP step.
 """
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, Connection, Row, bindparam, or_, select, update
 
+from ..mail.sender import chunks, postpone_rows
 from ..models import UNFINISHED_STATES, DeliveryState, DigestDelivery, Subscription, User
 from ..subscriptions.receiving import Mailing, may_receive_sql
 from .build import Recipient
-
-#: Rows per UPDATE … WHERE id IN (…), well under every database's parameter limit.
-ID_CHUNK = 500
 
 #: What the builder needs to know about a subscriber, read along with the claim.
 SUBSCRIBER_COLUMNS = (
@@ -71,11 +68,6 @@ def recipient_now(row: Row) -> Recipient | None:
     if not row.may_receive:
         return None
     return Recipient(row.user_id, row.email, row.wants_posts, row.wants_bulletins)
-
-
-def chunks(ids: list[int]) -> Iterable[list[int]]:
-    for start in range(0, len(ids), ID_CHUNK):
-        yield ids[start : start + ID_CHUNK]
 
 
 @dataclass
@@ -200,28 +192,4 @@ class Ledger:
             )
             .with_for_update(skip_locked=True)
         ).all()
-        by_attempts: dict[int, list[int]] = defaultdict(list)
-        for delivery_id, attempts in rows:
-            by_attempts[attempts + 1].append(delivery_id)
-        retrying = failed = 0
-        for attempts, ids in by_attempts.items():
-            when = retry_at(attempts)
-            for chunk in chunks(ids):
-                self.connection.execute(
-                    update(DigestDelivery)
-                    .where(DigestDelivery.id.in_(chunk))
-                    .values(
-                        attempts=attempts,
-                        last_error=error,
-                        state=DeliveryState.PENDING if when else DeliveryState.FAILED,
-                        next_attempt_at=when,
-                        claimed_by=None,
-                        claimed_until=None,
-                    )
-                )
-            if when:
-                retrying += len(ids)
-            else:
-                failed += len(ids)
-        self.connection.commit()
-        return retrying, failed
+        return postpone_rows(self.connection, DigestDelivery, rows, error, retry_at)

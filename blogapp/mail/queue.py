@@ -9,7 +9,6 @@ it goes, and retried with back-off after a temporary failure. The bytes, Message
 included, were fixed when the message was queued, so a re-send is the same message.
 """
 
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,7 +21,7 @@ from .. import changes
 from ..dates import utcnow
 from ..extensions import db
 from ..models import UNFINISHED_STATES, DeliveryState, QueuedMail
-from .sender import PassReport, Sender, SendOptions, new_worker_id
+from .sender import PassReport, Sender, SendOptions, new_worker_id, postpone_rows
 from .transport import OutgoingMessage
 
 changes.declare_unseen(QueuedMail)
@@ -203,30 +202,7 @@ class QueueLedger:
             .where(*due(now), or_(unclaimed(now), QueuedMail.claimed_by == self.worker))
             .with_for_update(skip_locked=True)
         ).all()
-        by_attempts: dict[int, list[int]] = defaultdict(list)
-        for queued_id, attempts in rows:
-            by_attempts[attempts + 1].append(queued_id)
-        retrying = failed = 0
-        for attempts, ids in by_attempts.items():
-            when = retry_at(attempts)
-            self.connection.execute(
-                update(QueuedMail)
-                .where(QueuedMail.id.in_(ids))
-                .values(
-                    attempts=attempts,
-                    last_error=error,
-                    state=DeliveryState.PENDING if when else DeliveryState.FAILED,
-                    next_attempt_at=when,
-                    claimed_by=None,
-                    claimed_until=None,
-                )
-            )
-            if when:
-                retrying += len(ids)
-            else:
-                failed += len(ids)
-        self.connection.commit()
-        return retrying, failed
+        return postpone_rows(self.connection, QueuedMail, rows, error, retry_at)
 
     def release_claims(self) -> None:
         self.connection.rollback()

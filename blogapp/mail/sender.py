@@ -17,15 +17,15 @@ failure counts as a failure.
 
 import secrets
 import threading
-from collections import deque
-from collections.abc import Callable
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Generic, Protocol, TypeVar
 
 from flask import Flask, current_app
-from sqlalchemy import Connection
+from sqlalchemy import Connection, update
 
 from ..dates import utcnow
 from ..models import DeliveryState, SuppressionReason
@@ -98,6 +98,52 @@ class Ledger(Protocol[ClaimT]):
 
     def release_claims(self) -> None:
         """Hand back whatever this sender still holds (committed), whatever went before."""
+
+
+#: Rows per UPDATE … WHERE id IN (…), well under every database's parameter limit.
+ID_CHUNK = 500
+
+
+def chunks(ids: list[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), ID_CHUNK):
+        yield ids[start : start + ID_CHUNK]
+
+
+def postpone_rows(
+    connection: Connection,
+    model: type,
+    rows: Iterable[tuple[int, int]],
+    error: str,
+    retry_at: Callable[[int], datetime | None],
+) -> tuple[int, int]:
+    """Count one more attempt against each (id, attempts) row of a ledger's table (digest
+    deliveries, queued mail): it waits until ``retry_at(attempts)``, or fails when that is
+    None. Committed; returns how many will be retried and how many failed."""
+    by_attempts: dict[int, list[int]] = defaultdict(list)
+    for row_id, attempts in rows:
+        by_attempts[attempts + 1].append(row_id)
+    retrying = failed = 0
+    for attempts, ids in by_attempts.items():
+        when = retry_at(attempts)
+        for chunk in chunks(ids):
+            connection.execute(
+                update(model)
+                .where(model.id.in_(chunk))
+                .values(
+                    attempts=attempts,
+                    last_error=error,
+                    state=DeliveryState.PENDING if when else DeliveryState.FAILED,
+                    next_attempt_at=when,
+                    claimed_by=None,
+                    claimed_until=None,
+                )
+            )
+        if when:
+            retrying += len(ids)
+        else:
+            failed += len(ids)
+    connection.commit()
+    return retrying, failed
 
 
 def new_worker_id() -> str:
