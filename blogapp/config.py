@@ -28,6 +28,7 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "BLOG_DESCRIPTION": str,
     "BLOG_TIMEZONE": str,
     "RATELIMIT_STORAGE_URI": str,
+    "REDIS_TIMEOUT_SECONDS": float,
     "TRUSTED_PROXIES": int,
     "REMOTE_IMAGE_MAX_BYTES": int,
     "ALLOW_HTTP": bool,
@@ -65,6 +66,8 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        #: The longest any Redis client waits to connect or for an answer.
+        "REDIS_TIMEOUT_SECONDS": 0.5,
         #: How many reverse proxies (nginx, a load balancer) stand in front of the app.
         "TRUSTED_PROXIES": 0,
         #: The largest image copied from another site into a bulletin or post.
@@ -74,6 +77,17 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+    }
+
+
+def redis_client_options(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Options for every Redis client (cache, rate limits): a Redis that hangs must cost a
+    request half a second, not the 30 s a worker would wait before being killed."""
+    timeout = config["REDIS_TIMEOUT_SECONDS"]
+    return {
+        "socket_connect_timeout": timeout,
+        "socket_timeout": timeout,
+        "health_check_interval": 30,
     }
 
 

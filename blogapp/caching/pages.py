@@ -226,11 +226,11 @@ class CachedPages:
             return None
         backend = self.app.extensions["cache"][cache]
         key = self.app.config["CACHE_GENERATION_KEY"]
-        generation = shared(lambda: backend.get(key), None)
+        generation = shared(lambda: backend.get(key), None, self.app)
         if generation is None or generation.is_over():
             return None
         key = page_key(environ, environ.get("QUERY_STRING", ""), generation)
-        return shared(lambda: backend.get(key), None)
+        return shared(lambda: backend.get(key), None, self.app)
 
     def has_visitor_cookie(self, environ: dict[str, Any]) -> bool:
         cookie_header = environ.get("HTTP_COOKIE")
