@@ -22,6 +22,8 @@ SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 #: (each feature lists its own in its ``settings`` module).
 ENVIRONMENT_SETTINGS: dict[str, type] = {
     "DATABASE_URL": str,
+    "DATABASE_CONNECT_TIMEOUT": float,
+    "DATABASE_STATEMENT_TIMEOUT": float,
     "SECRET_KEY": str,
     "SITE_URL": str,
     "BLOG_TITLE": str,
@@ -53,6 +55,9 @@ def default_settings(instance_path: str) -> dict[str, Any]:
     instance = Path(instance_path)
     return {
         "DATABASE_URL": f"sqlite:///{instance / 'blogapp.db'}",
+        #: Seconds to wait for a PostgreSQL connection (at least 2), and for one statement.
+        "DATABASE_CONNECT_TIMEOUT": 2,
+        "DATABASE_STATEMENT_TIMEOUT": 30,
         #: Let a production server (wsgi.py) run with a SITE_URL that is not https.
         "ALLOW_HTTP": False,
         "BLOG_TITLE": "On Probation",
@@ -169,7 +174,14 @@ def load_config(
         app.config["SITE_URL"] = DEFAULT_SITE_URL
     app.config["DATABASE_URL"] = normalise_database_url(app.config["DATABASE_URL"])
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["DATABASE_URL"]))
+    app.config.setdefault(
+        "SQLALCHEMY_ENGINE_OPTIONS",
+        engine_options(
+            app.config["DATABASE_URL"],
+            app.config["DATABASE_CONNECT_TIMEOUT"],
+            app.config["DATABASE_STATEMENT_TIMEOUT"],
+        ),
+    )
     if not app.config.get("MAIL_DEFAULT_SENDER"):
         app.config["MAIL_DEFAULT_SENDER"] = mail_sender_for(app.config)
     if app.config["SITE_URL"].startswith("https://"):
