@@ -22,6 +22,7 @@ from apscheduler.triggers.base import BaseTrigger
 from flask import Flask, current_app
 
 from .dates import blog_zone, utcnow
+from .health import record_heartbeat
 from .mail.catcher import local_mail_unless_configured
 from .mail.transport import LOCAL_SERVER_KEY
 
@@ -67,6 +68,8 @@ def run_job(app: Flask, job: Job) -> Any:
         except Exception:
             log.exception("%s failed; it runs again at its next time", job.name)
             return None
+        finally:
+            record_heartbeat()
         log.debug("%s took %.2f s", job.name, time.monotonic() - started)
         return result
 
