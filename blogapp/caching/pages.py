@@ -22,6 +22,7 @@ from werkzeug.http import is_resource_modified, parse_cookie
 from werkzeug.wrappers import Response
 
 from .generations import Generation, cache, current_generation, shared
+from .outage import cache_outage
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -192,6 +193,8 @@ def store_page(response: Response) -> Response:
         return response
     etag = hashlib.sha256(response.get_data()).hexdigest()[:32]
     mark_revalidatable(response, etag, current_generation().started_at.replace(microsecond=0))
+    if cache_outage(current_app).is_down():
+        return response
     page = CachedPage.of(response, etag)
     shared(lambda: cache.set(key, page), None)
     return stored_response(page)
