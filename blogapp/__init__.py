@@ -23,6 +23,7 @@ from .errors import register_error_pages
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .importers import redirects
 from .importers import settings as import_settings
+from .limits import configure_rate_limits
 from .mail import jobs as mail_jobs
 from .mail import settings as mail_settings
 from .mail.signing import check_signing_key
@@ -81,6 +82,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_FOLDER), render_as_batch=True)
     csrf.init_app(app)
+    configure_rate_limits(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     register_session_teardown(app)

@@ -23,12 +23,15 @@ SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 #: (each feature lists its own in its ``settings`` module).
 ENVIRONMENT_SETTINGS: dict[str, type] = {
     "DATABASE_URL": str,
+    "DATABASE_CONNECT_TIMEOUT": float,
+    "DATABASE_STATEMENT_TIMEOUT": float,
     "SECRET_KEY": str,
     "SITE_URL": str,
     "BLOG_TITLE": str,
     "BLOG_DESCRIPTION": str,
     "BLOG_TIMEZONE": str,
     "RATELIMIT_STORAGE_URI": str,
+    "REDIS_TIMEOUT_SECONDS": float,
     "TRUSTED_PROXIES": int,
     "REMOTE_IMAGE_MAX_BYTES": int,
     "ALLOW_HTTP": bool,
@@ -54,6 +57,9 @@ def default_settings(instance_path: str) -> dict[str, Any]:
     instance = Path(instance_path)
     return {
         "DATABASE_URL": f"sqlite:///{instance / 'blogapp.db'}",
+        #: Seconds to wait for a PostgreSQL connection (at least 2), and for one statement.
+        "DATABASE_CONNECT_TIMEOUT": 2,
+        "DATABASE_STATEMENT_TIMEOUT": 30,
         #: Let a production server (wsgi.py) run with a SITE_URL that is not https.
         "ALLOW_HTTP": False,
         "BLOG_TITLE": "On Probation",
@@ -67,6 +73,8 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        #: The longest any Redis client waits to connect or for an answer.
+        "REDIS_TIMEOUT_SECONDS": 0.5,
         #: How many reverse proxies (nginx, a load balancer) stand in front of the app.
         "TRUSTED_PROXIES": 0,
         #: The largest image copied from another site into a bulletin or post.
@@ -79,6 +87,17 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         #: How often a waiting scheduler tries to take the lock (and the acting one checks it
         #: still holds it): a standby takes over within this long of the acting one's death.
         "SCHEDULER_LOCK_SECONDS": 15,
+    }
+
+
+def redis_client_options(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Options for every Redis client (cache, rate limits): a Redis that hangs must cost a
+    request half a second, not the 30 s a worker would wait before being killed."""
+    timeout = config["REDIS_TIMEOUT_SECONDS"]
+    return {
+        "socket_connect_timeout": timeout,
+        "socket_timeout": timeout,
+        "health_check_interval": 30,
     }
 
 
@@ -166,7 +185,14 @@ def load_config(
         app.config["SITE_URL"] = DEFAULT_SITE_URL
     app.config["DATABASE_URL"] = normalise_database_url(app.config["DATABASE_URL"])
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["DATABASE_URL"]))
+    app.config.setdefault(
+        "SQLALCHEMY_ENGINE_OPTIONS",
+        engine_options(
+            app.config["DATABASE_URL"],
+            app.config["DATABASE_CONNECT_TIMEOUT"],
+            app.config["DATABASE_STATEMENT_TIMEOUT"],
+        ),
+    )
     if not app.config.get("MAIL_DEFAULT_SENDER"):
         app.config["MAIL_DEFAULT_SENDER"] = mail_sender_for(app.config)
     if app.config["SITE_URL"].startswith("https://"):

@@ -1,5 +1,6 @@
 """Database engine settings that SQLAlchemy URLs cannot express."""
 
+import math
 import sqlite3
 from typing import Any
 
@@ -40,11 +41,22 @@ def configure_sqlite_connections(engine: Engine) -> None:
             event.listen(engine, "do_connect", lambda *_: create_private_database_file(database))
 
 
-def engine_options(database_url: str) -> dict[str, Any]:
-    """Connection settings: a generous lock wait for SQLite, health checks for servers."""
+def engine_options(
+    database_url: str, connect_timeout: float = 2, statement_timeout: float = 30
+) -> dict[str, Any]:
+    """Connection settings: a generous lock wait for SQLite; for a server, health checks and
+    bounded waits, so a database that is down or hung gives an error page in seconds
+    rather than holding every worker (PostgreSQL's connect timeout is at least 2 s)."""
     if database_url.startswith("sqlite"):
         return {"connect_args": {"timeout": 15}}
-    return {"pool_pre_ping": True}
+    options: dict[str, Any] = {"pool_pre_ping": True, "pool_timeout": connect_timeout}
+    if database_url.startswith("postgresql"):
+        statement_ms = int(statement_timeout * 1000)
+        options["connect_args"] = {
+            "connect_timeout": max(2, math.ceil(connect_timeout)),
+            "options": f"-c statement_timeout={statement_ms}",
+        }
+    return options
 
 
 def is_postgresql(engine: Engine) -> bool:

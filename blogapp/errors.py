@@ -1,10 +1,20 @@
-"""One styled page for every HTTP error."""
+"""One styled page for every HTTP error, and a 503 when the database cannot be reached."""
 
-from flask import Flask, render_template
+import logging
+
+from flask import Flask, Response, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
-from .extensions import db
+from .extensions import db, login_manager
+
+log = logging.getLogger(__name__)
+#: What a database that is down, hung or out of connections raises.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
+#: When a visitor's browser (or a crawler) is told to try again, in seconds.
+RETRY_AFTER_SECONDS = 30
 
 #: What a reader is told, by status code.
 ERROR_TEXT = {
@@ -15,6 +25,11 @@ ERROR_TEXT = {
     413: ("Too large", "That upload is too large."),
     429: ("Too many requests", "You have done that too often. Please wait a little and try again."),
     500: ("Something went wrong", "The blog hit an error. It has been logged; please try again."),
+    503: (
+        "Back in a moment",
+        "The blog cannot reach its database just now, so nothing was changed. "
+        "Please try again in a minute.",
+    ),
 }
 CSRF_TEXT = (
     "The form had expired or did not come from this site, so nothing was changed. "
@@ -36,5 +51,23 @@ def render_error(error: HTTPException) -> tuple[str, int]:
     return render_template(templates, code=code, title=title, message=message), code
 
 
+def database_unavailable(error: Exception) -> Response:
+    """503 with Retry-After, on a page that needs nothing from the database: the visitor is
+    shown as logged out (loading their account is what may have failed) and the sidebar,
+    which is read from the database, is left out."""
+    log.warning("the database is unavailable: %s", " ".join(str(error).split())[:300])
+    try:
+        db.session.rollback()
+    except DATABASE_UNAVAILABLE:
+        log.debug("the failed transaction could not be rolled back", exc_info=True)
+    # Flask-Login has no public way to treat this request as a visitor's.
+    login_manager._update_request_context_with_user()
+    title, message = ERROR_TEXT[503]
+    body = render_template("errors/503.html", code=503, title=title, message=message)
+    return Response(body, 503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
 def register_error_pages(app: Flask) -> None:
     app.register_error_handler(HTTPException, render_error)
+    for error in DATABASE_UNAVAILABLE:
+        app.register_error_handler(error, database_unavailable)

@@ -3,14 +3,18 @@
 Each limit is a setting, so a site can tune it in instance/config.py or with a BLOGAPP_
 environment variable (e.g. BLOGAPP_LOGIN_LIMIT_PER_ADDRESS="3 per minute"); the limits are
 counted in RATELIMIT_STORAGE_URI (memory by default, Redis when several processes serve).
+When that Redis cannot be reached, each process counts in its own memory until it is back:
+the limits hold (per process) and nobody gets an error.
 """
 
 from collections.abc import Callable
 
-from flask import current_app, request
+from flask import Flask, current_app, request
 from flask.wrappers import Response
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
+
+from .config import redis_client_options
 
 DEFAULT_LIMITS = {
     "LOGIN_LIMIT_PER_IP": "20 per minute; 200 per day",
@@ -45,3 +49,11 @@ def account_or_ip() -> str:
 def failed(response: Response) -> bool:
     """Count an attempt only when it did not succeed (a failed log-in answers 4xx)."""
     return response.status_code >= 400
+
+
+def configure_rate_limits(app: Flask) -> None:
+    """Fall back to memory when the storage fails, and never wait long for Redis."""
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    if app.config["RATELIMIT_STORAGE_URI"].startswith("redis"):
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", redis_client_options(app.config))

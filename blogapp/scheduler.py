@@ -28,6 +28,7 @@ from sqlalchemy.exc import DBAPIError
 
 from .dates import blog_zone, utcnow
 from .extensions import db
+from .health import record_heartbeat
 from .locks import ProcessLock, process_lock
 from .mail.catcher import local_mail_unless_configured
 from .mail.transport import LOCAL_SERVER_KEY
@@ -121,6 +122,8 @@ def run_job(app: Flask, job: Job) -> Any:
         except Exception:
             log.exception("%s failed; it runs again at its next time", job.name)
             return None
+        finally:
+            record_heartbeat()
         log.debug("%s took %.2f s", job.name, time.monotonic() - started)
         return result
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from flask import Flask
 
+from ..config import redis_client_options
 from .changes import listen_for_content_changes
 from .generations import (
     cache,
@@ -44,7 +45,11 @@ def cache_settings(app: Flask) -> dict[str, Any]:
     """Redis when ``CACHE_REDIS_URL`` is set, else files under ``instance/cache``, at most
     ``CACHE_THRESHOLD`` of them: made-up addresses are never stored, but every search is."""
     if app.config.get("CACHE_REDIS_URL"):
-        return {"CACHE_TYPE": "RedisCache", "CACHE_KEY_PREFIX": "blogapp:"}
+        return {
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_KEY_PREFIX": "blogapp:",
+            "CACHE_OPTIONS": redis_client_options(app.config),
+        }
     return {
         "CACHE_TYPE": "blogapp.caching.files.BoundedFileCache",
         "CACHE_DIR": app.config.get("CACHE_DIR") or f"{app.instance_path}/cache",

@@ -1,7 +1,6 @@
 """Generations: the token every cached page and fragment is filed under."""
 
 import hashlib
-import logging
 import secrets
 import threading
 from collections import OrderedDict
@@ -19,9 +18,9 @@ from sqlalchemy import func, select
 from ..dates import utcnow
 from ..extensions import db
 from ..models import Bulletin, Post, PostStatus
+from .outage import cache_outage
 
 cache = Cache()
-log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
@@ -60,13 +59,19 @@ class Generation:
         return self.ends_at is not None and self.ends_at <= utcnow()
 
 
-def shared(operation: Callable[[], T], fallback: T) -> T:
-    """Run a cache operation; if the cache cannot be reached, log it and carry on."""
-    try:
-        return operation()
-    except Exception:
-        log.warning("the shared cache is unavailable", exc_info=True)
+def shared(operation: Callable[[], T], fallback: T, app: Flask | None = None) -> T:
+    """Run a cache operation; if the cache cannot be reached, carry on without it (and leave
+    it alone for a while: ``outage``)."""
+    outage = cache_outage(app or current_app)
+    if outage.is_down():
         return fallback
+    try:
+        value = operation()
+    except Exception as error:
+        outage.failed(error)
+        return fallback
+    outage.succeeded()
+    return value
 
 
 def next_scheduled_publication() -> datetime | None:

@@ -22,6 +22,7 @@ from werkzeug.http import is_resource_modified, parse_cookie
 from werkzeug.wrappers import Response
 
 from .generations import Generation, cache, current_generation, shared
+from .outage import cache_outage
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -192,6 +193,8 @@ def store_page(response: Response) -> Response:
         return response
     etag = hashlib.sha256(response.get_data()).hexdigest()[:32]
     mark_revalidatable(response, etag, current_generation().started_at.replace(microsecond=0))
+    if cache_outage(current_app).is_down():
+        return response
     page = CachedPage.of(response, etag)
     shared(lambda: cache.set(key, page), None)
     return stored_response(page)
@@ -226,11 +229,11 @@ class CachedPages:
             return None
         backend = self.app.extensions["cache"][cache]
         key = self.app.config["CACHE_GENERATION_KEY"]
-        generation = shared(lambda: backend.get(key), None)
+        generation = shared(lambda: backend.get(key), None, self.app)
         if generation is None or generation.is_over():
             return None
         key = page_key(environ, environ.get("QUERY_STRING", ""), generation)
-        return shared(lambda: backend.get(key), None)
+        return shared(lambda: backend.get(key), None, self.app)
 
     def has_visitor_cookie(self, environ: dict[str, Any]) -> bool:
         cookie_header = environ.get("HTTP_COOKIE")

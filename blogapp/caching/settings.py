@@ -10,6 +10,7 @@ ENVIRONMENT: dict[str, type] = {
     "FRAGMENT_CACHE_ENABLED": bool,
     "COMMENT_CACHE_SECONDS": float,
     "CACHE_THRESHOLD": int,
+    "CACHE_RETRY_SECONDS": float,
 }
 
 
@@ -21,4 +22,6 @@ def defaults(_instance: Path) -> dict[str, Any]:
         "FRAGMENT_CACHE_ENABLED": True,
         #: How long anonymous readers may wait to see a new comment (its author sees it at once).
         "COMMENT_CACHE_SECONDS": 5,
+        #: After the shared cache failed to answer, how long pages are served without asking it.
+        "CACHE_RETRY_SECONDS": 30,
     }

@@ -104,7 +104,13 @@ def test_health_check_reports_the_database(client):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok"}
+    assert response.json == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "ok",
+        "rate_limits": "off",
+        "scheduler": {"last_heartbeat": None},
+    }
 
 
 def test_missing_pages_get_the_styled_404(client):

@@ -39,3 +39,19 @@ def test_failed_logins_are_counted_in_redis(app, client, make_user, redis_url):
     assert response.status_code == 429
     assert "Too many tries" in response.text
     limiter.reset()
+
+
+def test_every_rate_limit_counter_expires_by_itself(app, client, make_user, redis_url):
+    """Counters carry a TTL, so a Redis whose policy evicts only expiring keys (volatile-lru)
+    never fills with them, and each ends when its window does."""
+    limiter.reset()
+    make_user(email="target@example.org")
+    client.login("target@example.org", "wrong password!")
+
+    redis = Redis.from_url(redis_url)
+    counters = redis.keys("LIMITS*")
+    lifetimes = {key: redis.ttl(key) for key in counters}
+    limiter.reset()
+
+    assert counters
+    assert all(0 < seconds <= 24 * 60 * 60 for seconds in lifetimes.values()), lifetimes
