@@ -1,6 +1,9 @@
 """``flask mail send-queued``: send what the queue holds now, as the scheduler does;
-``flask mail receive``: take in one returned message (a bounce or complaint) on stdin."""
+``flask mail receive``: take in one returned message (a bounce or complaint) on stdin;
+``flask mail listen``: take returned messages by LMTP."""
 
+import signal
+import threading
 from typing import BinaryIO
 
 import click
@@ -9,6 +12,7 @@ from flask.cli import AppGroup
 
 from .bounces import MAX_REPORT_BYTES, receive_report
 from .catcher import local_mail_unless_configured
+from .listener import start_listener
 from .queue import send_queued_mail
 
 mail_cli = AppGroup("mail", help="The mail the blog sends.")
@@ -40,3 +44,21 @@ def receive_command(source: BinaryIO, envelope_recipient: str | None) -> None:
     report = receive_report(raw, envelope_recipient)
     about = f" about {report.recipient}" if report.recipient else ""
     click.echo(f"Kept report {report.id}: {report.summary}{about}.")
+
+
+@mail_cli.command("listen")
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--port", type=int, required=True, help="The LMTP port the mail server delivers to.")
+def listen_command(host: str, port: int) -> None:
+    """Take returned mail by LMTP (what `mail receive` does, as a server): point the mail
+    server's transport for BOUNCE_ADDRESS at lmtp:HOST:PORT. Runs until stopped."""
+    listener = start_listener(current_app._get_current_object(), host, port)
+    click.echo(f"Taking returned mail by LMTP on {host}:{port}; Ctrl-C stops.")
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    try:
+        stopped.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        listener.stop()

@@ -1,11 +1,16 @@
 """`flask mail receive`: bounces and complaints, as mail servers write them, suppress the
 address they are about; anything else is kept and changes nothing."""
 
+import smtplib
+import socket
+
 import pytest
 from sqlalchemy import select
+from support.smtp import free_port
 
 from blogapp.auth.mails import send_confirmation
 from blogapp.extensions import db
+from blogapp.mail.listener import start_listener
 from blogapp.mail.suppression import is_suppressed
 from blogapp.models import ReceivedReport, ReportKind, Suppression, SuppressionReason, User
 
@@ -192,4 +197,54 @@ def test_anything_unrecognised_is_kept_and_changes_nothing(app, envelope, raw):
 
     (report,) = reports()
     assert (report.kind, report.raw) == (ReportKind.UNRECOGNISED, raw)
+    assert suppressions() == []
+
+
+@pytest.fixture
+def lmtp(app):
+    """``flask mail listen``'s server, on a free port."""
+    listener = start_listener(app, "127.0.0.1", free_port())
+    yield listener.port
+    listener.stop()
+
+
+def test_a_bounce_delivered_by_lmtp_suppresses_the_reader_as_the_pipe_does(app, envelope, lmtp):
+    with smtplib.LMTP("127.0.0.1", lmtp) as client:
+        refused = client.sendmail("", [envelope], dsn(envelope, "failed", "5.1.1"))
+
+    assert refused == {}
+    (report,) = reports()
+    assert (report.kind, report.recipient) == (ReportKind.HARD_BOUNCE, READER)
+    assert suppressions() == [(READER, SuppressionReason.BOUNCE)]
+
+
+def lmtp_dialogue(port: int, recipients: list[str], message: bytes) -> list[str]:
+    """Deliver one message to several recipients and read LMTP's one answer per recipient
+    (smtplib's LMTP client reads only the first)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        replies = connection.makefile("rb")
+        lines = [b"LHLO test.example", b"MAIL FROM:<>"]
+        lines += [f"RCPT TO:<{recipient}>".encode() for recipient in recipients]
+        connection.sendall(b"\r\n".join([*lines, b"DATA"]) + b"\r\n")
+        for _ in range(len(lines) + 2):  # the greeting, each command, DATA
+            while replies.readline()[3:4] == b"-":
+                pass
+        connection.sendall(message + b"\r\n.\r\n")
+        answers = [replies.readline().decode().strip() for _ in recipients]
+        connection.sendall(b"QUIT\r\n")
+    return answers
+
+
+def test_lmtp_answers_and_keeps_a_message_once_for_each_recipient_and_junk_changes_nothing(
+    app, envelope, lmtp
+):
+    junk = b"From: someone@example.org\r\nSubject: hello\r\n\r\nHi."
+
+    answers = lmtp_dialogue(lmtp, [envelope, "bounces@blog.example"], junk)
+
+    assert [answer[:3] for answer in answers] == ["250", "250"]
+    assert [(report.kind, report.recipient) for report in reports()] == [
+        (ReportKind.UNRECOGNISED, READER),
+        (ReportKind.UNRECOGNISED, None),
+    ]
     assert suppressions() == []
