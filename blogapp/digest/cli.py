@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 from ..auth.operations import user_by_email
 from ..config import require_secret_key
 from ..dates import format_date_time, utcnow
-from ..mail.catcher import local_mail_unless_configured
+from ..mail.catcher import mail_for_this_command
 from ..mail.queue import send_queued_mail
 from .preview import next_digest_for, next_digest_to, queue_preview
 from .runs import next_window, run_digest
@@ -19,9 +19,7 @@ digest_cli = AppGroup("digest", help="The daily email digest.")
 @digest_cli.command("run")
 def run_command() -> None:
     """Send the due digest now (or finish an interrupted one): what the scheduler runs."""
-    with local_mail_unless_configured(current_app._get_current_object()) as outbox:
-        if outbox is not None:
-            click.echo(f"MAIL_SERVER is not set: messages are saved in {outbox}.")
+    with mail_for_this_command():
         report = run_digest()
     if report.busy:
         raise click.ClickException("Another digest sender is at work on this database.")
@@ -60,7 +58,7 @@ def send_command(address: str) -> None:
     """Send the next digest's content to ADDRESS now, marked as a test: no run is started and
     nothing is recorded as sent, so subscribers still get it at DIGEST_TIME."""
     require_secret_key(current_app)
-    with local_mail_unless_configured(current_app._get_current_object()) as outbox:
+    with mail_for_this_command() as outbox:
         preview = next_digest_to(address.strip().lower())
         if preview.edition is None:
             start, _ = next_window(utcnow())

@@ -127,6 +127,15 @@ def local_mail_unless_configured(
         del app.extensions[LOCAL_SERVER_KEY]
 
 
+@contextmanager
+def mail_for_this_command() -> Iterator[Path | None]:
+    """``local_mail_unless_configured`` for a ``flask`` command, saying where mail goes."""
+    with local_mail_unless_configured(current_app._get_current_object()) as outbox:
+        if outbox is not None:
+            click.echo(f"MAIL_SERVER is not set: messages are saved in {outbox}.")
+        yield outbox
+
+
 # Reading the outbox ----------------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from .bounces import MAX_REPORT_BYTES, receive_report
-from .catcher import local_mail_unless_configured
+from .catcher import mail_for_this_command
 from .listener import start_listener
 from .queue import send_queued_mail
 
@@ -21,9 +21,7 @@ mail_cli = AppGroup("mail", help="The mail the blog sends.")
 @mail_cli.command("send-queued")
 def send_queued_command() -> None:
     """Send every queued message that is due now (the scheduler does this every half minute)."""
-    with local_mail_unless_configured(current_app._get_current_object()) as outbox:
-        if outbox is not None:
-            click.echo(f"MAIL_SERVER is not set: messages are saved in {outbox}.")
+    with mail_for_this_command():
         report = send_queued_mail()
     click.echo(f"Queued mail: {report.summary}.")
     if report.connection_error:

@@ -1,9 +1,12 @@
-"""A server that accepts connections and never answers: Redis or PostgreSQL hung."""
+"""A server that accepts connections and never answers: Redis or PostgreSQL hung; and a
+port nobody listens on: the same server down."""
 
 import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+from support.smtp import free_port
 
 
 @contextmanager
@@ -32,3 +35,13 @@ def hung_server() -> Iterator[int]:
         for connection in accepted:
             connection.close()
         thread.join(timeout=1)
+
+
+@contextmanager
+def unreachable_port(how: str) -> Iterator[int]:
+    """A port where a server is ``"down"`` (nobody listens) or ``"hung"`` (never answers)."""
+    if how == "down":
+        yield free_port()
+        return
+    with hung_server() as port:
+        yield port

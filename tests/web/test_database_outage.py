@@ -14,8 +14,7 @@ from sqlalchemy.exc import OperationalError
 from support.accounts import TEST_PASSWORD
 from support.client import BlogClient
 from support.comments import path_of
-from support.hung_server import hung_server
-from support.smtp import free_port
+from support.hung_server import unreachable_port
 
 from blogapp import create_app
 from blogapp.extensions import db
@@ -26,10 +25,7 @@ SLOWEST_ANSWER = 2 + 1.5
 
 @pytest.fixture(params=["down", "hung"])
 def unreachable_database(request: pytest.FixtureRequest) -> Iterator[str]:
-    if request.param == "down":
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/blog"
-        return
-    with hung_server() as port:
+    with unreachable_port(request.param) as port:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/blog"
 
 

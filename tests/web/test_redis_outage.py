@@ -12,8 +12,7 @@ import pytest
 from support.accounts import TEST_PASSWORD
 from support.clock import stop_the_app_clock
 from support.comments import comment, path_of
-from support.hung_server import hung_server
-from support.smtp import free_port
+from support.hung_server import unreachable_port
 
 from blogapp.dates import utcnow
 from blogapp.extensions import limiter
@@ -21,10 +20,7 @@ from blogapp.extensions import limiter
 
 @pytest.fixture(params=["down", "hung"])
 def redis_url(request: pytest.FixtureRequest) -> Iterator[str]:
-    if request.param == "down":
-        yield f"redis://127.0.0.1:{free_port()}/0"
-        return
-    with hung_server() as port:
+    with unreachable_port(request.param) as port:
         yield f"redis://127.0.0.1:{port}/0"
 
 
