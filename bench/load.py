@@ -158,7 +158,7 @@ def gunicorn(environment: dict, port: int, log: Path, options: list[str]) -> Ite
     """Serve the blog on ``port``, its output (gunicorn's and the app's log) into ``log``."""
     with log.open("w") as output:
         process = subprocess.Popen(
-            [*GUNICORN, *options, "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+            [*GUNICORN, *options, "--bind", f"127.0.0.1:{port}", "blogapp.wsgi:app"],
             cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT,
         )  # fmt: skip
         try:

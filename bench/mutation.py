@@ -44,8 +44,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "blogapp"
-#: Beside the package in the copy, as in the checkout (the app finds them there).
-SIBLINGS = ("templates", "static")
 #: Services the suite would otherwise use: mutants run on SQLite alone.
 SERVICE_VARIABLES = ("TEST_DATABASE_URL", "TEST_REDIS_URL", "BLOGAPP_REQUIRE_SERVICES")
 #: Set for the clean run: the module whose lines to record, and where to write them.
@@ -253,8 +251,6 @@ class Workspace:
         shutil.copytree(
             ROOT / PACKAGE, folder / PACKAGE, ignore=shutil.ignore_patterns("__pycache__")
         )
-        for name in SIBLINGS:
-            (folder / name).symlink_to(ROOT / name)
         return cls(folder, folder / module.resolve().relative_to(ROOT), postgresql)
 
     def write(self, source: str) -> None:

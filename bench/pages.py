@@ -219,7 +219,7 @@ def measure_mode(hello: str, databases: dict[int, tuple[str, Path]], mode: str, 
         for posts, (database_url, instance) in databases.items():
             shutil.rmtree(instance / "cache", ignore_errors=True)
             environment = blog_environment(database_url, instance, mode)
-            base = servers.enter_context(gunicorn("wsgi:app", environment))
+            base = servers.enter_context(gunicorn("blogapp.wsgi:app", environment))
             cookie = log_in(base, "reader1@example.org", BENCH_PASSWORD)
             blogs.append(ServedBlog(posts, base, reading_pages(database_url, instance), cookie))
         measured = {blog.posts: [] for blog in blogs}

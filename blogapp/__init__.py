@@ -1,6 +1,7 @@
 """blogapp: a server-rendered community blog with comments and daily email digests."""
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +52,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         __name__,
         instance_path=instance_folder(test_config),
         instance_relative_config=True,
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
     )
     load_config(app, test_config, FEATURE_SETTINGS)
     check_signing_key(app)
@@ -72,10 +71,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def instance_folder(test_config: dict[str, Any] | None) -> str:
-    """``instance/`` beside the package, unless a test or BLOGAPP_INSTANCE_PATH names another."""
+    """Where the blog keeps its database, secret key, uploads and cache.
+
+    A test or BLOGAPP_INSTANCE_PATH names it; otherwise ``instance/`` in the checkout, or,
+    installed from a wheel, ``var/blogapp-instance`` under the environment (as Flask does).
+    """
     if test_config is not None and test_config.get("INSTANCE_PATH"):
         return str(test_config["INSTANCE_PATH"])
-    return os.environ.get("BLOGAPP_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
+    if os.environ.get("BLOGAPP_INSTANCE_PATH"):
+        return os.environ["BLOGAPP_INSTANCE_PATH"]
+    if (PROJECT_ROOT / "pyproject.toml").is_file():
+        return str(PROJECT_ROOT / "instance")
+    return str(Path(sys.prefix) / "var" / "blogapp-instance")
 
 
 def register_extensions(app: Flask) -> None:

@@ -13,7 +13,7 @@ from blogapp.extensions import db
 from blogapp.models import Comment, CommentState
 
 SECRET = "Secret Sam"
-TEMPLATES = Path(__file__).parents[2] / "templates"
+TEMPLATES = Path(__file__).parents[2] / "blogapp" / "templates"
 
 
 @pytest.fixture

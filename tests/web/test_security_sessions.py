@@ -57,7 +57,7 @@ def test_the_login_cookies_are_http_only_and_same_site(app, app_config, make_use
 
 
 def start_production_server(tmp_path, **settings: str) -> subprocess.CompletedProcess:
-    """Import ``wsgi`` as gunicorn would, in a clean environment with these settings."""
+    """Import ``blogapp.wsgi`` as gunicorn would, in a clean environment with these settings."""
     environment = {
         name: value
         for name, value in os.environ.items()
@@ -70,7 +70,7 @@ def start_production_server(tmp_path, **settings: str) -> subprocess.CompletedPr
         **settings,
     }
     return subprocess.run(
-        [sys.executable, "-c", "import wsgi"],
+        [sys.executable, "-c", "import blogapp.wsgi"],
         cwd=PROJECT_ROOT,
         env=environment,
         capture_output=True,
