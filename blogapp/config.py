@@ -60,7 +60,7 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         #: Seconds to wait for a PostgreSQL connection (at least 2), and for one statement.
         "DATABASE_CONNECT_TIMEOUT": 2,
         "DATABASE_STATEMENT_TIMEOUT": 30,
-        #: Let a production server (wsgi.py) run with a SITE_URL that is not https.
+        #: Let a production server (blogapp.wsgi) run with a SITE_URL that is not https.
         "ALLOW_HTTP": False,
         "BLOG_TITLE": "On Probation",
         "BLOG_DESCRIPTION": "News, views and union bulletins for everyone who works in probation.",

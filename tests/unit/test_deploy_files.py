@@ -28,7 +28,9 @@ def compose() -> dict:
 def test_the_dockerfile_builds_installs_and_serves_as_the_wheel_test_does():
     commands = dockerfile_commands()
     assert BUILD_WHEEL in commands
-    assert any(command[:2] == ("pip", "install") and "--no-deps" not in command for command in commands)
+    installs = [command for command in commands if command[:2] == ("pip", "install")]
+    assert installs
+    assert all("--no-deps" not in command for command in installs)
     assert commands[-1] == SERVE_IN_CONTAINER
 
 
@@ -62,7 +64,8 @@ def test_the_systemd_units_run_the_same_commands():
     assert unit_exec_start(SYSTEMD / "blogapp-migrate.service") == MIGRATE
     assert unit_exec_start(SYSTEMD / "blogapp-scheduler.service") == SCHEDULER
     web = unit_exec_start(SYSTEMD / "blogapp-web.service")
-    assert web[0] == "gunicorn" and web[-1] == "blogapp.wsgi:app"
+    assert web[0] == "gunicorn"
+    assert web[-1] == "blogapp.wsgi:app"
     assert web[web.index("--access-logfile") + 1] == "-"
     assert unit_exec_start(SYSTEMD / "blogapp-digest@.service") == (
         "flask",
@@ -93,8 +96,10 @@ def test_the_example_settings_carry_no_secret():
 def self_signed_certificate(folder) -> tuple[str, str]:
     certificate, key = folder / "fullchain.pem", folder / "privkey.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
-        + ["-subj", "/CN=blog.example.org", "-keyout", str(key), "-out", str(certificate)],
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-subj", "/CN=blog.example.org", "-keyout", str(key), "-out", str(certificate)),
+        ],
         check=True,
         capture_output=True,
     )

@@ -45,8 +45,10 @@ def fresh_environment(folder: Path, wheel: Path) -> Path:
     venv.create(folder, with_pip=False)
     python = folder / "bin" / "python"
     subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet"]
-        + ["--no-deps", "--no-index", str(wheel)],
+        [
+            *(sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet"),
+            *("--no-deps", "--no-index", str(wheel)),
+        ],
         env=without_python_path(),
         check=True,
         capture_output=True,
