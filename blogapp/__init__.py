@@ -9,6 +9,8 @@ from flask import Flask
 
 from . import account, admin, auth, blog, bulletins, comments, media, remote_images, subscriptions
 from .auth.session import configure_login_manager
+from .backups import jobs as backup_jobs
+from .backups import settings as backup_settings
 from .bulletins import jobs as bulletin_jobs
 from .bulletins import settings as bulletin_settings
 from .caching import register_caching
@@ -43,6 +45,7 @@ FEATURE_SETTINGS = (
     bulletin_settings,
     cache_settings,
     import_settings,
+    backup_settings,
 )
 
 
@@ -58,7 +61,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_url_converters(app)
     register_blueprints(app)
-    register_jobs(app, mail_jobs.JOBS, digest_jobs.JOBS, bulletin_jobs.JOBS, remote_images.JOBS)
+    register_jobs(
+        app,
+        mail_jobs.JOBS,
+        digest_jobs.JOBS,
+        bulletin_jobs.JOBS,
+        remote_images.JOBS,
+        backup_jobs.JOBS,
+    )
     register_change_journal(app)
     register_caching(app)
     register_error_pages(app)

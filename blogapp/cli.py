@@ -12,6 +12,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from .auth.operations import AccountError, create_user
+from .backups.cli import backup_command, restore_command
 from .config import write_secret_key_file
 from .demo import DEMO_CREDENTIALS_FILE, demo_login_hint, load_demo
 from .digest.cli import digest_cli
@@ -123,6 +124,8 @@ def register_cli(app: Flask) -> None:
         copy_remote_images_command,
     ):
         app.cli.add_command(command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(digest_cli)
     app.cli.add_command(mail_cli)

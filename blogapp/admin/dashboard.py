@@ -1,7 +1,8 @@
 """The editors' front page."""
 
-from flask import render_template
+from flask import current_app, render_template
 
+from ..backups.status import backup_status
 from ..extensions import db
 from . import bp
 from .queries import SHOWN_STATUSES, post_counts_by_shown_status, posts_for_editors
@@ -15,4 +16,5 @@ def dashboard() -> str:
         counts=post_counts_by_shown_status(),
         recent=list(recent),
         statuses=SHOWN_STATUSES,
+        backups=backup_status(current_app.config.get("BACKUP_DIR")),
     )

@@ -1,5 +1,6 @@
 """The tables; import models from here."""
 
+from .backups import Backup
 from .bulletins import Bulletin, BulletinFeed, RemovedFeedItem
 from .comments import ANONYMOUS, DELETED_USER, REMOVED_STATES, Comment, CommentState
 from .digests import UNFINISHED_STATES, DeliveryState, DigestDelivery, DigestRun
@@ -16,6 +17,7 @@ __all__ = [
     "DELETED_USER",
     "REMOVED_STATES",
     "UNFINISHED_STATES",
+    "Backup",
     "Bulletin",
     "BulletinFeed",
     "Comment",

@@ -1,0 +1,103 @@
+"""Putting a backup back: into an empty database and instance folder, or, with ``force``,
+over what is there."""
+
+import shutil
+import sqlite3
+import tempfile
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, inspect, select
+from sqlalchemy.engine import URL
+
+from .. import changes
+from ..extensions import db
+from ..instance_files import create_private_database_file, make_private_folder, sqlite_database_path
+from ..models import Bulletin, Comment, Post, User
+from . import postgresql
+from .archive import (
+    DATABASE_MEMBERS,
+    UPLOADS,
+    BackupError,
+    Manifest,
+    extract_archive,
+    read_manifest,
+)
+
+#: Tables whose rows make a database one that a restore would overwrite.
+CONTENT = (User, Post, Comment, Bulletin)
+
+
+def restore_backup(path: Path, *, force: bool = False) -> Manifest:
+    """Restore the backup at ``path``; refuses to overwrite data unless ``force``."""
+    manifest = read_manifest(path)
+    url = db.engine.url
+    if manifest.database != url.get_backend_name():
+        raise BackupError(
+            f"This backup holds a {manifest.database} database, and DATABASE_URL names a "
+            f"{url.get_backend_name()} one: restore it into a {manifest.database} database."
+        )
+    uploads = Path(current_app.config["UPLOAD_FOLDER"])
+    if not force:
+        refuse_to_overwrite(uploads)
+    with tempfile.TemporaryDirectory(prefix="blogapp-restore-") as work:
+        extract_archive(path, Path(work))
+        db.session.remove()
+        db.engine.dispose()
+        with changes.noting(changes.SITE):
+            restore_database(url, Path(work) / DATABASE_MEMBERS[manifest.database])
+        replace_uploads(Path(work) / UPLOADS, uploads)
+    db.engine.dispose()
+    return manifest
+
+
+def refuse_to_overwrite(uploads: Path) -> None:
+    if database_has_content():
+        raise BackupError(
+            "The database already holds a blog; restore into an empty one, or add --force "
+            "to replace what is there."
+        )
+    if uploads.is_dir() and any(uploads.iterdir()):
+        raise BackupError(
+            f"{uploads} already holds uploaded images; empty it, or add --force to replace them."
+        )
+
+
+def database_has_content() -> bool:
+    tables = set(inspect(db.engine).get_table_names())
+    counted = [model for model in CONTENT if model.__tablename__ in tables]
+    return any(db.session.scalar(select(func.count()).select_from(model)) for model in counted)
+
+
+def restore_database(url: URL, copy: Path) -> None:
+    if url.get_backend_name() == "sqlite":
+        restore_sqlite(url, copy)
+    else:
+        postgresql.restore(url, copy)
+
+
+def restore_sqlite(url: URL, copy: Path) -> None:
+    """Copy the backup's database into the configured file through SQLite's backup, so a
+    write-ahead log beside the old file cannot outlive it."""
+    target_path = sqlite_database_path(url)
+    if target_path is None:
+        raise BackupError(
+            "DATABASE_URL names an in-memory SQLite database: nothing to restore into."
+        )
+    target_path.parent.mkdir(parents=True, exist_ok=True)
+    create_private_database_file(target_path)
+    source = sqlite3.connect(copy)
+    target = sqlite3.connect(target_path)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+
+
+def replace_uploads(restored: Path, uploads: Path) -> None:
+    if uploads.exists():
+        shutil.rmtree(uploads)
+    if restored.is_dir():
+        shutil.copytree(restored, uploads)
+    make_private_folder(uploads)
