@@ -136,9 +136,7 @@ def write_comment(
         xml.text_element("updated", stamp(comment.removed_at or comment.created_at))
         xml.text_element("category", scheme=KIND_SCHEME, term=f"{KIND}comment")
         removed = REMOVED_TEXT.get(comment.state)
-        xml.text_element(
-            "content", removed or blogger_comment_html(comment.body_html), type="html"
-        )
+        xml.text_element("content", removed or blogger_comment_html(comment.body_html), type="html")
         if removed:
             xml.text_element("gd:extendedProperty", name="blogger.contentRemoved", value="true")
         post_address_ = post_address(comment.post)
