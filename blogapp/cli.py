@@ -16,6 +16,7 @@ from .backups.cli import backup_command, restore_command
 from .config import write_secret_key_file
 from .demo import DEMO_CREDENTIALS_FILE, demo_login_hint, load_demo
 from .digest.cli import digest_cli
+from .exporters.cli import export_command, import_json_command
 from .extensions import db
 from .importers.commands import import_blogger_command
 from .instance_files import make_private_folder, say_what_was_tightened
@@ -120,6 +121,8 @@ def register_cli(app: Flask) -> None:
         serve_command,
         demo_command,
         import_blogger_command,
+        export_command,
+        import_json_command,
         scheduler_command,
         copy_remote_images_command,
     ):

@@ -32,6 +32,10 @@ class PasswordChangeForm(BlogForm):
     password, password_again = new_password_fields()
 
 
+class DownloadDataForm(BlogForm):
+    current_password = current_password_field("Your password")
+
+
 class DeleteAccountForm(BlogForm):
     current_password = current_password_field("Your password")
     understood = BooleanField(
@@ -45,5 +49,6 @@ ACCOUNT_FORMS: dict[str, type[FlaskForm]] = {
     "profile": ProfileForm,
     "email": EmailChangeForm,
     "password": PasswordChangeForm,
+    "data": DownloadDataForm,
     "delete": DeleteAccountForm,
 }

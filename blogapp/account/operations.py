@@ -1,5 +1,7 @@
 """Changes a reader makes to their own account, each in one commit."""
 
+from typing import Any
+
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -11,6 +13,7 @@ from ..dates import utcnow
 from ..extensions import db
 from ..models import DELETED_USER, Role, User
 from ..signals import account_deleted
+from .personal_data import personal_data
 
 
 def check_current_password(user: User, password: str) -> None:
@@ -115,3 +118,9 @@ def delete_account(user: User, password: str) -> None:
     account_deleted.send(user)
     forget_identity(user)
     db.session.commit()
+
+
+def personal_data_for(user: User, password: str) -> dict[str, Any]:
+    """Everything the blog keeps about ``user``, for them alone (their password again)."""
+    check_current_password(user, password)
+    return personal_data(user)

@@ -1,5 +1,7 @@
 """The account page and the forms on it; each form posts to its own address."""
 
+import json
+
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -119,6 +121,23 @@ def log_out_everywhere() -> Response:
     logout_user()
     flash("You are logged out on every computer, this one included.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.post("/data")
+@login_required
+@limiter.limit(configured("EMAIL_CHANGE_LIMIT"), key_func=account_or_ip)
+def download_data() -> Response | tuple[str, int]:
+    form = posted_form("data")
+    if not form.validate():
+        return render_settings(form)
+    try:
+        data = operations.personal_data_for(current_user, form.current_password.data)
+    except AccountError as error:
+        return show_error(form, error)
+    response = Response(json.dumps(data, indent=2, ensure_ascii=False), mimetype="application/json")
+    response.headers["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/delete")

@@ -23,6 +23,7 @@ from . import (  # noqa: E402, F401  (attach the routes to bp)
     comments,
     dashboard,
     digest,
+    export,
     feeds,
     imports,
     outbox,
