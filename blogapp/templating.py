@@ -6,7 +6,7 @@ from functools import cached_property
 from flask import Flask, Response, current_app, render_template, request
 from markupsafe import Markup
 
-from .blog.queries import archive_counts, labels_in_use
+from .blog.queries import archive_counts, labels_in_use, pages_in_navigation
 from .bulletins.queries import latest_bulletin_links
 from .caching import cached_for_generation
 from .text import safe_html, xml_text
@@ -14,9 +14,10 @@ from .urls import IdUrl, external_url, register_cached_url_for
 
 
 def render_shared_boxes() -> Markup:
-    """The bulletins, archive and labels boxes, the same for every reader."""
+    """The pages, bulletins, archive and labels boxes, the same for every reader."""
     html = render_template(
         "_sidebar_shared.html",
+        pages=pages_in_navigation(),
         latest_bulletins=latest_bulletin_links(),
         archive=archive_counts(),
         labels=labels_in_use(),

@@ -78,6 +78,14 @@ class PostForm(ImageFields, BlogForm):
     )
     comments_open = BooleanField("Allow comments", default=True)
     publish_at = LocalDateTimeField("Publish at", validators=[Optional()])
+    nav_order = IntegerField(
+        "Place in the list of pages",
+        default=0,
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=1000, message="Give a number from 0 to 1000."),
+        ],
+    )
 
     def validate_labels(self, field: StringField) -> None:
         names = parse_label_names(field.data or "")
@@ -135,6 +143,7 @@ class PostForm(ImageFields, BlogForm):
             series_name=(self.series.data or "").strip() or None,
             series_number=self.series_number.data,
             comments_open=self.comments_open.data,
+            nav_order=self.nav_order.data or 0,
         )
 
 

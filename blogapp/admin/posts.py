@@ -12,11 +12,17 @@ from ..blog.views import requested_page
 from ..dates import format_date_time, utcnow
 from ..extensions import db
 from ..images import recent_uploads
-from ..models import Post, PostStatus
+from ..models import Post, PostKind, PostStatus
 from ..text import RenderedBody, render_post_body
 from . import bp
 from .forms import ConfirmForm, PostForm
-from .queries import SHOWN_STATUSES, post_counts_by_shown_status, post_or_404, posts_for_editors
+from .queries import (
+    SHOWN_STATUSES,
+    pages_for_editors,
+    post_counts_by_shown_status,
+    post_or_404,
+    posts_for_editors,
+)
 from .uploads import upload_chosen_image, upload_limit
 
 POSTS_PER_PAGE = 25
@@ -49,6 +55,8 @@ def publication_for(
 
 
 def post_link(post: Post) -> str:
+    if post.is_page:
+        return url_for("blog.page", slug=post.slug)
     return url_for("blog.post", **post.url_values)
 
 
@@ -93,14 +101,21 @@ def form_values(post: Post) -> dict[str, object]:
         "series_number": post.series_number,
         "comments_open": post.comments_open,
         "publish_at": post.published_at,
+        "nav_order": post.nav_order,
     }
 
 
-def render_editor(form: PostForm, post: Post | None, preview: RenderedBody | None = None) -> str:
+def render_editor(
+    form: PostForm,
+    post: Post | None,
+    preview: RenderedBody | None = None,
+    kind: PostKind = PostKind.POST,
+) -> str:
     return render_template(
         "admin/post_form.html",
         form=form,
         post=post,
+        is_page=post.is_page if post else kind == PostKind.PAGE,
         preview=preview,
         recent_images=recent_uploads(RECENT_IMAGES),
         max_image_size=upload_limit(),
@@ -108,29 +123,31 @@ def render_editor(form: PostForm, post: Post | None, preview: RenderedBody | Non
     )
 
 
-def save_from_editor(form: PostForm, post: Post | None, action: str) -> Post:
+def save_from_editor(form: PostForm, post: Post | None, action: str, kind: PostKind) -> Post:
     """Create or update the post with the fields and the status the button asked for."""
     status, when = publication_for(action, form.publish_at.data, post)
     if post is None:
-        return create_post(form.post_fields(), current_user, status, when)
+        return create_post(form.post_fields(), current_user, status, when, kind)
     return update_post(post, form.post_fields(), status, when)
 
 
-def respond_to_editor(form: PostForm, post: Post | None) -> Response | tuple[str, int]:
+def respond_to_editor(
+    form: PostForm, post: Post | None, kind: PostKind = PostKind.POST
+) -> Response | tuple[str, int]:
     """Do what the pressed button asks; nothing is saved unless the form is valid."""
     action = request.form.get("action", "")
     if action not in EDITOR_ACTIONS:
         abort(400)
     if action == "upload":
         uploaded = upload_chosen_image(form)
-        return render_editor(form, post), 200 if uploaded else 422
+        return render_editor(form, post, kind=kind), 200 if uploaded else 422
     valid = form.validate_for(action, post_id=post.id if post else None)
     if action == "preview":
         preview = render_post_body(form.body.data or "")
-        return render_editor(form, post, preview), 200 if valid else 422
+        return render_editor(form, post, preview, kind), 200 if valid else 422
     if not valid:
-        return render_editor(form, post), 422
-    saved = save_from_editor(form, post, action)
+        return render_editor(form, post, kind=kind), 422
+    saved = save_from_editor(form, post, action, kind)
     flash(saved_message(saved, action), "success")
     return redirect(url_for("admin.edit_post", post_id=saved.id))
 
@@ -158,6 +175,19 @@ def new_post() -> str | Response | tuple[str, int]:
     if not form.is_submitted():
         return render_editor(form, None)
     return respond_to_editor(form, None)
+
+
+@bp.get("/pages")
+def pages() -> str:
+    return render_template("admin/pages.html", pages=pages_for_editors())
+
+
+@bp.route("/pages/new", methods=["GET", "POST"])
+def new_page() -> str | Response | tuple[str, int]:
+    form = PostForm()
+    if not form.is_submitted():
+        return render_editor(form, None, kind=PostKind.PAGE)
+    return respond_to_editor(form, None, PostKind.PAGE)
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
@@ -192,4 +222,4 @@ def confirm_delete(post_id: int) -> str | Response:
     message = deleted_message(post.title, post.comment_count)
     delete_post(post)
     flash(message, "success")
-    return redirect(url_for("admin.posts"))
+    return redirect(url_for("admin.pages" if post.is_page else "admin.posts"))

@@ -3,12 +3,12 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from .. import changes
 from ..dates import local_date, utcnow
 from ..extensions import db
-from ..models import Label, Post, PostStatus, Series, User
+from ..models import Label, Post, PostKind, PostStatus, Series, User
 from ..text import render_post_body, slugify
 
 #: Where a post shows besides its own page.
@@ -43,6 +43,8 @@ class PostFields:
     series_name: str | None = None
     series_number: int | None = None
     comments_open: bool = True
+    #: A page's place in the navigation (pages only).
+    nav_order: int = 0
 
 
 def parse_label_names(text: str) -> list[str]:
@@ -103,19 +105,27 @@ def apply_post_fields(post: Post, fields: PostFields) -> None:
     if post.published_year is None:
         post.slug = slugify(post.title)
     set_body(post, fields.body_source)
+    post.comments_open = fields.comments_open
+    if post.is_page:
+        post.nav_order = fields.nav_order
+        return
     post.labels = labels_named(fields.labels)
     post.series = series_named(fields.series_name)
     post.series_number = fields.series_number if post.series else None
-    post.comments_open = fields.comments_open
 
 
-def unique_slug_in_month(base: str, year: int, month: int, post_id: int | None) -> str:
-    """``base``, or ``base-2``, ``base-3``… whichever no other post of that month uses."""
+def unique_slug_in_month(
+    base: str, year: int, month: int, post_id: int | None, page: bool = False
+) -> str:
+    """``base``, or ``base-2``, ``base-3``… whichever no other post of that month uses (and,
+    for a page, whose address ``/p/<slug>`` has no month, no other page)."""
+    same_place = and_(Post.published_year == year, Post.published_month == month)
+    if page:
+        same_place = or_(same_place, Post.kind == PostKind.PAGE)
     taken = set(
         db.session.scalars(
             select(Post.slug).where(
-                Post.published_year == year,
-                Post.published_month == month,
+                same_place,
                 Post.slug.startswith(base, autoescape=True),
                 Post.id != (post_id or 0),
             )
@@ -140,7 +150,7 @@ def set_publication(post: Post, status: PostStatus, when: datetime | None) -> No
     if (post.published_year, post.published_month) != (day.year, day.month):
         db.session.flush()
         base = slugify(post.slug or post.title)
-        post.slug = unique_slug_in_month(base, day.year, day.month, post.id)
+        post.slug = unique_slug_in_month(base, day.year, day.month, post.id, post.is_page)
         post.published_year, post.published_month = day.year, day.month
 
 
@@ -149,9 +159,10 @@ def create_post(
     author: User | None,
     status: PostStatus = PostStatus.DRAFT,
     when: datetime | None = None,
+    kind: PostKind = PostKind.POST,
 ) -> Post:
-    """Save a new post as a draft, published now, or scheduled for ``when``."""
-    post = Post(author=author, status=PostStatus.DRAFT)
+    """Save a new post (or page) as a draft, published now, or scheduled for ``when``."""
+    post = Post(author=author, status=PostStatus.DRAFT, kind=kind)
     db.session.add(post)
     apply_post_fields(post, fields)
     set_publication(post, status, when)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import lazyload
 
 from ..dates import local_date, local_month_bounds, local_year_bounds, utcnow
 from ..extensions import db
-from ..models import Label, Post, PostStatus, Series, post_labels
+from ..models import Label, Post, PostKind, PostStatus, Series, post_labels
 from ..text import slugify
 
 
@@ -88,9 +88,15 @@ def is_visible(now: datetime | ColumnElement[datetime] | None = None) -> ColumnE
     return and_(Post.status != PostStatus.DRAFT, Post.published_at <= moment)
 
 
+def is_listed(now: datetime | ColumnElement[datetime] | None = None) -> ColumnElement[bool]:
+    """Visible, and a dated post: what the listings, archives, feeds and digest show (pages
+    are read on their own and found in the navigation, search and sitemap)."""
+    return and_(is_visible(now), Post.kind == PostKind.POST)
+
+
 def visible_posts() -> Select[tuple[Post]]:
-    """Every post a visitor may read, newest first."""
-    return select(Post).where(is_visible()).order_by(Post.published_at.desc(), Post.id.desc())
+    """Every post a visitor may read, newest first (pages are not posts)."""
+    return select(Post).where(is_listed()).order_by(Post.published_at.desc(), Post.id.desc())
 
 
 def posts_published_between(start: datetime, end: datetime) -> Select[tuple[Post]]:
@@ -116,7 +122,7 @@ def posts_in_series(series: Series) -> Select[tuple[Post]]:
     """A series' posts, highest number (the latest) first."""
     return (
         select(Post)
-        .where(is_visible(), Post.series_id == series.id)
+        .where(is_listed(), Post.series_id == series.id)
         .order_by(Post.series_number.desc().nulls_last(), Post.published_at.desc())
     )
 
@@ -195,6 +201,28 @@ def find_visible_post(year: int, month: int, slug: str) -> Post | None:
     )
 
 
+def find_visible_page(slug: str) -> Post | None:
+    return db.session.scalar(
+        select(Post).where(is_visible(), Post.kind == PostKind.PAGE, Post.slug == slug).limit(1)
+    )
+
+
+@dataclass(frozen=True)
+class PageLink:
+    title: str
+    slug: str
+
+
+def pages_in_navigation() -> list[PageLink]:
+    """The published pages, in the order editors gave them."""
+    rows = db.session.execute(
+        select(Post.title, Post.slug)
+        .where(is_visible(), Post.kind == PostKind.PAGE)
+        .order_by(Post.nav_order, Post.title)
+    )
+    return [PageLink(*row) for row in rows]
+
+
 def labels_of(post: Post) -> list[LabelLink]:
     rows = db.session.execute(
         select(Label.name, Label.slug)
@@ -230,7 +258,7 @@ def older_and_newer(post: Post) -> tuple[PostLink | None, PostLink | None]:
     """The posts just before and just after ``post`` on the blog."""
     position = tuple_(Post.published_at, Post.id)
     here = (post.published_at, post.id)
-    visible = select(*LINK_COLUMNS).where(is_visible())
+    visible = select(*LINK_COLUMNS).where(is_listed())
     older = first_link(
         visible.where(position < here).order_by(Post.published_at.desc(), Post.id.desc())
     )
@@ -242,7 +270,7 @@ def series_neighbours(post: Post) -> tuple[PostLink | None, PostLink | None]:
     """The previous and next numbered posts of the same series."""
     if post.series_id is None or post.series_number is None:
         return None, None
-    in_series = select(*LINK_COLUMNS).where(is_visible(), Post.series_id == post.series_id)
+    in_series = select(*LINK_COLUMNS).where(is_listed(), Post.series_id == post.series_id)
     number = post.series_number
     previous = first_link(
         in_series.where(Post.series_number < number).order_by(Post.series_number.desc())
@@ -257,7 +285,7 @@ def archive_counts() -> list[ArchiveYear]:
     """Years and months with their numbers of posts, newest first, in one query."""
     rows = db.session.execute(
         select(Post.published_year, Post.published_month, func.count())
-        .where(is_visible())
+        .where(is_listed())
         .group_by(Post.published_year, Post.published_month)
         .order_by(Post.published_year.desc(), Post.published_month.desc())
     )
@@ -277,7 +305,7 @@ def labels_in_use(limit: int = 40) -> list[LabelCount]:
         select(Label.name, Label.slug, uses)
         .join(post_labels, post_labels.c.label_id == Label.id)
         .join(Post, Post.id == post_labels.c.post_id)
-        .where(is_visible())
+        .where(is_listed())
         .group_by(Label.id, Label.name, Label.slug)
         .order_by(uses.desc(), Label.name)
         .limit(limit)

@@ -24,7 +24,7 @@ def robots() -> Response:
 @cached_page()
 def sitemap() -> Response:
     posts = db.session.execute(
-        select(Post.published_year, Post.published_month, Post.slug, Post.updated_at)
+        select(Post.published_year, Post.published_month, Post.slug, Post.updated_at, Post.kind)
         .where(is_visible())
         .order_by(Post.published_at.desc())
     )

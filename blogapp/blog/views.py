@@ -2,7 +2,7 @@
 
 from dataclasses import replace
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import Select
 
@@ -17,6 +17,7 @@ from . import bp
 from .queries import (
     Page,
     around_post,
+    find_visible_page,
     find_visible_post,
     group_by_day,
     label_by_slug,
@@ -103,10 +104,24 @@ def series(slug: str) -> str:
 @cached_page()
 def post(year: int, month: int, slug: str) -> Response:
     found = find_visible_post(year, month, slug) or abort(404)
+    if found.is_page:
+        return redirect(url_for("blog.page", slug=found.slug), 301)
     return render_around(
         "blog/post.html",
         "thread_html",
         thread_html(found, current_user._get_current_object()),
         post=found,
         around=cached_for_generation(f"around:{found.id}", lambda: around_post(found)),
+    )
+
+
+@bp.get("/p/<slug>")
+@cached_page()
+def page(slug: str) -> Response:
+    found = find_visible_page(slug) or abort(404)
+    return render_around(
+        "blog/page.html",
+        "thread_html",
+        thread_html(found, current_user._get_current_object()),
+        post=found,
     )

@@ -5,7 +5,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from ..blog.feeds import FeedEntry, atom_response
-from ..blog.queries import find_visible_post, is_visible
+from ..blog.queries import find_visible_post, is_listed
 from ..caching import cached_page
 from ..extensions import db
 from ..models import Comment, CommentState, Post
@@ -20,7 +20,7 @@ def shown_comments() -> Select[tuple[Comment]]:
     return (
         select(Comment)
         .join(Comment.post)
-        .where(Comment.state == CommentState.VISIBLE, is_visible())
+        .where(Comment.state == CommentState.VISIBLE, is_listed())
         .options(contains_eager(Comment.post), selectinload(Comment.user))
         .order_by(Comment.created_at.desc(), Comment.id.desc())
     )

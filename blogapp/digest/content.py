@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from ..blog.queries import is_visible
+from ..blog.queries import is_listed
 from ..extensions import db
 from ..models import Bulletin, Post
 from ..urls import external_url
@@ -57,7 +57,7 @@ def new_posts(start: datetime, end: datetime) -> list[Post]:
         db.session.scalars(
             select(Post)
             .where(
-                is_visible(end),
+                is_listed(end),
                 Post.published_at >= start,
                 Post.published_at < end,
                 Post.imported_at.is_(None),

@@ -67,14 +67,15 @@ def entry_kind(entry: Element) -> tuple[str, bool]:
 def read_entry(entry: Element) -> Record:
     entry_id = child_text(entry, f"{ATOM}id")
     kind, is_2018 = entry_kind(entry)
-    if kind == "post":
-        return read_post_2018(entry, entry_id) if is_2018 else read_post_classic(entry, entry_id)
+    if kind in ("post", "page"):
+        is_page = kind == "page"
+        if is_2018:
+            return read_post_2018(entry, entry_id, is_page)
+        return read_post_classic(entry, entry_id, is_page)
     if kind == "comment":
         if is_2018:
             return read_comment_2018(entry, entry_id)
         return read_comment_classic(entry, entry_id)
-    if kind == "page":
-        return SkippedEntry(SkipReason.PAGE, entry_number(entry_id))
     if kind == "settings":
         setting = SETTING_NAME.search(entry_id)
         if setting:
@@ -159,7 +160,7 @@ def is_classic_draft(entry: Element) -> bool:
     return False
 
 
-def read_post_classic(entry: Element, entry_id: str) -> ExportedPost:
+def read_post_classic(entry: Element, entry_id: str, is_page: bool = False) -> ExportedPost:
     return ExportedPost(
         entry_id=entry_id,
         number=entry_number(entry_id),
@@ -170,10 +171,13 @@ def read_post_classic(entry: Element, entry_id: str) -> ExportedPost:
         updated=optional_time(child_text(entry, f"{ATOM}updated"), "updated", entry_id),
         labels=labels_in(entry, lambda scheme: scheme == LABEL_SCHEME),
         path=path_of(link_href(entry, "alternate")),
+        is_page=is_page,
     )
 
 
-def read_post_2018(entry: Element, entry_id: str) -> ExportedPost | SkippedEntry:
+def read_post_2018(
+    entry: Element, entry_id: str, is_page: bool = False
+) -> ExportedPost | SkippedEntry:
     status = POST_STATUSES.get(child_text(entry, f"{BLOGGER}status").upper())
     if status is None or child_text(entry, f"{BLOGGER}trashed"):
         return SkippedEntry(SkipReason.DELETED_POST)
@@ -187,6 +191,7 @@ def read_post_2018(entry: Element, entry_id: str) -> ExportedPost | SkippedEntry
         updated=optional_time(child_text(entry, f"{ATOM}updated"), "updated", entry_id),
         labels=labels_in(entry, lambda scheme: scheme.startswith(BLOG_TAG)),
         path=path_of(child_text(entry, f"{BLOGGER}filename")),
+        is_page=is_page,
     )
 
 

@@ -19,7 +19,7 @@ from .. import changes
 from ..blog.operations import labels_named, set_publication, set_rendered_body
 from ..dates import utcnow
 from ..extensions import db
-from ..models import Comment, CommentState, Post, PostStatus, User
+from ..models import Comment, CommentState, Post, PostKind, PostStatus, User
 from ..text import (
     MORE_MARKERS,
     excerpt_of,
@@ -130,7 +130,6 @@ class BloggerImport:
         self.summary = ImportSummary(dry_run=dry_run)
         #: Blogger post number -> post id, for posts imported now or before.
         self.post_ids: dict[int, int] = {}
-        self.page_numbers: set[int] = set()
         #: Blogger comment number -> (its post's number, the number of the comment it answers).
         self.comment_links: dict[int, tuple[int | None, int | None]] = {}
         #: Blogger comment number -> comment id, for comments imported now or before.
@@ -182,10 +181,6 @@ class BloggerImport:
     def count_skipped(self, record: SkippedEntry) -> None:
         summary = self.summary
         match record.reason:
-            case SkipReason.PAGE:
-                summary.pages_skipped += 1
-                if record.number is not None:
-                    self.page_numbers.add(record.number)
             case SkipReason.TEMPLATE:
                 summary.templates += 1
             case SkipReason.SETTINGS:
@@ -213,6 +208,7 @@ class BloggerImport:
             legacy_id=exported.entry_id,
             imported_at=self.started,
             created_at=exported.published,
+            kind=PostKind.PAGE if exported.is_page else PostKind.POST,
         )
         set_rendered_body(
             post, rendered.html, rendered.summary_html, rendered.text, rendered.excerpt
@@ -224,7 +220,9 @@ class BloggerImport:
             db.session.flush()
         self.post_ids[exported.number] = post.id
         self.label_slugs.update(label.slug for label in post.labels)
-        if exported.status == PostStatus.DRAFT:
+        if exported.is_page:
+            self.summary.pages += 1
+        elif exported.status == PostStatus.DRAFT:
             self.summary.drafts += 1
         else:
             self.summary.posts += 1
@@ -246,10 +244,7 @@ class BloggerImport:
             return
         post_id = self.post_ids.get(exported.post_number)
         if post_id is None:
-            if exported.post_number in self.page_numbers:
-                summary.comments_on_pages += 1
-            else:
-                summary.comments_without_post += 1
+            summary.comments_without_post += 1
             return
         text, body_html = render_imported_comment(exported.html)
         comment = Comment(

@@ -19,7 +19,6 @@ class ImportFailed(Exception):
 
 
 class SkipReason(StrEnum):
-    PAGE = "page"
     TEMPLATE = "template"
     SETTINGS = "settings"
     DELETED_POST = "deleted post"
@@ -58,6 +57,8 @@ class ExportedPost:
     labels: tuple[str, ...]
     #: The post's address on Blogger, such as ``/2016/09/mps-raise-the-alarm.html``.
     path: str | None
+    #: A page (About, Contact: ``/p/about.html``) rather than a dated post.
+    is_page: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,6 @@ class ExportedComment:
 @dataclass(frozen=True)
 class SkippedEntry:
     reason: SkipReason
-    #: A page's number, so that comments on it can be told from comments on nothing.
-    number: int | None = None
 
 
 Record = FeedInfo | BlogSetting | ExportedPost | ExportedComment | SkippedEntry

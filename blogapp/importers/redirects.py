@@ -51,6 +51,14 @@ def old_post(year: int, month: int, name: str) -> Response:
     return redirect(url_for("blog.post", **post.url_values, _anchor=anchor), 301)
 
 
+@bp.get("/p/<name>.html")
+def old_page(name: str) -> Response:
+    page = post_at_old_path(f"/p/{name}.html") or abort(404)
+    comment = comment_at_time(page, request.args.get("showComment"))
+    anchor = comment.anchor if comment else None
+    return redirect(url_for("blog.page", slug=page.slug, _anchor=anchor), 301)
+
+
 @bp.get("/search/label/<name>")
 def old_label(name: str) -> Response:
     label = db.session.scalar(select(Label).where(Label.slug == slugify(name, 100))) or abort(404)

@@ -15,14 +15,13 @@ class ImportSummary:
     blog_name: str = ""
     posts: int = 0
     drafts: int = 0
-    pages_skipped: int = 0
+    pages: int = 0
     deleted_posts_skipped: int = 0
     #: Every comment written, replies and removed ones included.
     comments: int = 0
     replies: int = 0
     orphan_replies: int = 0
     removed_comments: int = 0
-    comments_on_pages: int = 0
     comments_without_post: int = 0
     held_comments: int = 0
     labels: int = 0
@@ -44,7 +43,7 @@ class ImportSummary:
         lines += [
             f"Posts: {self.posts}",
             f"Drafts (kept as drafts): {self.drafts}",
-            f"Pages skipped (this blog has no pages): {self.pages_skipped}",
+            f"Pages: {self.pages}",
             f"Comments: {self.comments}",
             f"Replies among them: {self.replies}",
             f"Replies whose parent is missing, now top-level: {self.orphan_replies}",
@@ -70,10 +69,6 @@ class ImportSummary:
         """Counts worth a line only when something happened."""
         return [
             (self.deleted_posts_skipped, f"Deleted posts skipped: {self.deleted_posts_skipped}"),
-            (
-                self.comments_on_pages,
-                f"Comments on pages skipped: {self.comments_on_pages}",
-            ),
             (
                 self.comments_without_post,
                 f"Comments whose post is not in the export, skipped: {self.comments_without_post}",

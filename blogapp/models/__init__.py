@@ -6,7 +6,7 @@ from .comments import ANONYMOUS, DELETED_USER, REMOVED_STATES, Comment, CommentS
 from .digests import UNFINISHED_STATES, DeliveryState, DigestDelivery, DigestRun
 from .mail import QueuedMail, ReceivedReport, ReportKind, Suppression, SuppressionReason
 from .moderation import CommentReport, SiteSetting
-from .posts import Label, Post, PostStatus, Series, post_labels
+from .posts import Label, Post, PostKind, PostStatus, Series, post_labels
 from .subscriptions import Subscription
 from .types import UTCDateTime
 from .uploads import Upload
@@ -28,6 +28,7 @@ __all__ = [
     "DigestRun",
     "Label",
     "Post",
+    "PostKind",
     "PostStatus",
     "QueuedMail",
     "ReceivedReport",

@@ -25,6 +25,14 @@ class PostStatus(enum.StrEnum):
     PUBLISHED = "published"
 
 
+class PostKind(enum.StrEnum):
+    """A dated post, or a page (About, Comment policy): undated, out of the listings, in the
+    navigation."""
+
+    POST = "post"
+    PAGE = "page"
+
+
 class Label(db.Model):
     __tablename__ = "labels"
 
@@ -83,6 +91,11 @@ class Post(db.Model):
     series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id", ondelete="SET NULL"))
     series_number: Mapped[int | None]
     comments_open: Mapped[bool] = mapped_column(default=True)
+    kind: Mapped[PostKind] = mapped_column(
+        text_enum(PostKind, 10), default=PostKind.POST, server_default=PostKind.POST.value
+    )
+    #: A page's place in the navigation's list of pages (lowest first).
+    nav_order: Mapped[int] = mapped_column(default=0, server_default="0")
     #: The path this post had on Blogger, answered with a permanent redirect.
     legacy_path: Mapped[str | None] = mapped_column(String(400), unique=True)
     #: The entry id the post had in a Blogger export, so importing it again adds nothing.
@@ -131,3 +144,7 @@ class Post(db.Model):
     @property
     def url_values(self) -> dict[str, object]:
         return {"year": self.published_year, "month": self.published_month, "slug": self.slug}
+
+    @property
+    def is_page(self) -> bool:
+        return self.kind == PostKind.PAGE

@@ -29,13 +29,14 @@ class ExportContents:
 
     posts: dict[str, ElementTree.Element] = field(default_factory=dict)
     drafts: dict[str, ElementTree.Element] = field(default_factory=dict)
+    pages: dict[str, ElementTree.Element] = field(default_factory=dict)
     #: Comment number -> (post number, parent comment number or None).
     comments: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     comment_entries: dict[str, ElementTree.Element] = field(default_factory=dict)
 
     @property
     def comments_on_posts(self) -> dict[str, tuple[str, str | None]]:
-        wanted = self.posts.keys() | self.drafts.keys()
+        wanted = self.posts.keys() | self.drafts.keys() | self.pages.keys()
         return {key: link for key, link in self.comments.items() if link[0] in wanted}
 
     @property
@@ -67,6 +68,8 @@ def read_contents(path: Path) -> ExportContents:
                 continue
             draft = (entry.findtext(APP_DRAFT) or "").strip() == "yes" or status == "DRAFT"
             (contents.drafts if draft else contents.posts)[key] = entry
+        elif kind == "page" and not (entry.findtext(f"{BLOGGER}trashed") or "").strip():
+            contents.pages[key] = entry
         elif kind == "comment":
             contents.comment_entries[key] = entry
             contents.comments[key] = comment_link(entry)

@@ -16,7 +16,7 @@ from support.importing import (
 )
 
 from blogapp.extensions import db
-from blogapp.models import Comment, Post, PostStatus
+from blogapp.models import Comment, Post, PostKind, PostStatus
 
 LONDON = ZoneInfo("Europe/London")
 WELL_FORMED = [
@@ -60,12 +60,15 @@ def test_counts_of_posts_drafts_comments_and_replies_match_the_file(runner, shar
     result = run_import(runner, path)
 
     assert result.exit_code == 0, result.output
-    assert imported(Post, Post.status != PostStatus.DRAFT) == len(contents.posts)
-    assert imported(Post, Post.status == PostStatus.DRAFT) == len(contents.drafts)
+    posts = Post.kind == PostKind.POST
+    assert imported(Post, posts, Post.status != PostStatus.DRAFT) == len(contents.posts)
+    assert imported(Post, posts, Post.status == PostStatus.DRAFT) == len(contents.drafts)
+    assert imported(Post, Post.kind == PostKind.PAGE) == len(contents.pages)
     assert imported(Comment) == len(contents.comments_on_posts)
     assert imported(Comment, Comment.parent_id.is_not(None)) == contents.replies
     assert f"Posts: {len(contents.posts)}\n" in result.output
     assert f"Drafts (kept as drafts): {len(contents.drafts)}\n" in result.output
+    assert f"Pages: {len(contents.pages)}\n" in result.output
     assert f"Comments: {len(contents.comments_on_posts)}\n" in result.output
     assert f"Replies among them: {contents.replies}\n" in result.output
 
@@ -269,7 +272,7 @@ def test_importing_the_same_export_again_changes_nothing(runner, shared_fixtures
 
     assert again.exit_code == 0, again.output
     assert database_snapshot() == before
-    posts = len(contents.posts) + len(contents.drafts)
+    posts = len(contents.posts) + len(contents.drafts) + len(contents.pages)
     comments = len(contents.comments_on_posts)
     assert "Posts: 0\n" in again.output
     assert f"left as they are: {posts} post" in again.output
@@ -297,14 +300,13 @@ def test_the_summary_names_the_blog_and_what_was_skipped(runner, shared_fixtures
         "Blog: Mo Words",
         "Posts: 4",
         "Drafts (kept as drafts): 0",
-        "Pages skipped (this blog has no pages): 1",
-        "Comments: 0",
+        "Pages: 1",
+        "Comments: 13",
         "Replies among them: 0",
         "Replies whose parent is missing, now top-level: 0",
         "Comments removed on Blogger, kept in place as removed: 0",
         "Labels: 1",
-        "Redirects from old Blogger addresses: 4",
-        "Comments on pages skipped: 13",
+        "Redirects from old Blogger addresses: 5",
         "Skipped: 1 template, 57 settings",
     ]
 
