@@ -14,6 +14,8 @@ from .caching import register_caching
 from .caching import settings as cache_settings
 from .changes import register_change_journal
 from .cli import register_cli
+from .comments import jobs as comment_jobs
+from .comments import settings as comment_settings
 from .config import load_config
 from .database import configure_sqlite_connections
 from .dates import register_date_filters
@@ -42,6 +44,7 @@ FEATURE_SETTINGS = (
     bulletin_settings,
     cache_settings,
     import_settings,
+    comment_settings,
 )
 
 
@@ -59,7 +62,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_url_converters(app)
     register_blueprints(app)
-    register_jobs(app, mail_jobs.JOBS, digest_jobs.JOBS, bulletin_jobs.JOBS, remote_images.JOBS)
+    register_jobs(
+        app,
+        mail_jobs.JOBS,
+        digest_jobs.JOBS,
+        bulletin_jobs.JOBS,
+        remote_images.JOBS,
+        comment_jobs.JOBS,
+    )
     register_change_journal(app)
     register_caching(app)
     register_error_pages(app)
