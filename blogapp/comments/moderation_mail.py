@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from .. import changes
 from ..dates import utcnow
@@ -39,13 +40,15 @@ class WaitingItem:
         return (self.comment.id, self.reason)
 
     @property
-    def link(self) -> str:
-        tab = {"held": "held", "reported": self.reported_tab}[self.reason]
-        return external_url("admin.comments_queue", show=tab) + f"#{self.comment.anchor}"
+    def tab(self) -> str:
+        """The tab of ``/admin/comments`` that lists it."""
+        if self.reason == "held":
+            return "held"
+        return "hidden" if self.comment.state == CommentState.HIDDEN else "reported"
 
     @property
-    def reported_tab(self) -> str:
-        return "hidden" if self.comment.state == CommentState.HIDDEN else "reported"
+    def link(self) -> str:
+        return external_url("admin.comments_queue", show=self.tab) + f"#{self.comment.anchor}"
 
 
 def waiting_items() -> list[WaitingItem]:
@@ -55,8 +58,9 @@ def waiting_items() -> list[WaitingItem]:
     flagged = select(Comment).where(
         Comment.state.in_((CommentState.VISIBLE, CommentState.HIDDEN)), Comment.id.in_(reported)
     )
-    items = [WaitingItem(comment, "held") for comment in db.session.scalars(held)]
-    items += [WaitingItem(comment, "reported") for comment in db.session.scalars(flagged)]
+    shown = (selectinload(Comment.post), selectinload(Comment.user))
+    items = [WaitingItem(c, "held") for c in db.session.scalars(held.options(*shown))]
+    items += [WaitingItem(c, "reported") for c in db.session.scalars(flagged.options(*shown))]
     return sorted(items, key=lambda item: (item.comment.created_at, item.comment.id))
 
 

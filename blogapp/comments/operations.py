@@ -117,6 +117,8 @@ def thread_parent(post: Post, answering: Comment | None) -> Comment | None:
         return None
     if answering.post_id != post.id:
         raise CommentError("That comment is on another post, so you cannot reply to it here.", 400)
+    if answering.state == CommentState.HIDDEN:
+        raise CommentError("That comment is hidden while the editors review it.", 409)
     if answering.state not in (CommentState.VISIBLE, CommentState.PENDING):
         raise CommentError("That comment has been removed, so it cannot be replied to.", 409)
     return answering.parent or answering

@@ -78,6 +78,9 @@ def test_three_different_readers_hide_a_comment_and_one_reader_twice_counts_once
     author_page = writer.get(path_of(post)).text
     assert HIDDEN_TEXT in author_page
     assert "Reporter" not in author_page
+    refused = comment(first, post, "Answering it.", reply_to=reported.id, page=path_of(post))
+    assert refused.status_code == 409
+    assert "hidden while the editors review it" in refused.text
 
 
 def test_the_threshold_is_a_setting(app, thread, log_in):
