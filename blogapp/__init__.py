@@ -17,6 +17,8 @@ from .caching import register_caching
 from .caching import settings as cache_settings
 from .changes import register_change_journal
 from .cli import register_cli
+from .comments import jobs as comment_jobs
+from .comments import settings as comment_settings
 from .config import load_config
 from .database import configure_sqlite_connections
 from .dates import register_date_filters
@@ -46,6 +48,7 @@ FEATURE_SETTINGS = (
     cache_settings,
     import_settings,
     backup_settings,
+    comment_settings,
 )
 
 
@@ -68,6 +71,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         bulletin_jobs.JOBS,
         remote_images.JOBS,
         backup_jobs.JOBS,
+        comment_jobs.JOBS,
     )
     register_change_journal(app)
     register_caching(app)

@@ -22,11 +22,17 @@ def check_current_password(user: User, password: str) -> None:
 
 
 def update_profile(
-    user: User, display_name: str, anonymous_by_default: bool, notify_replies: bool
+    user: User,
+    display_name: str,
+    anonymous_by_default: bool,
+    notify_replies: bool,
+    mail_moderation_queue: bool = False,
 ) -> None:
+    """Save the profile form; the moderation mail is kept for editors."""
     user.display_name = display_name.strip()
     user.anonymous_by_default = anonymous_by_default
     user.notify_replies = notify_replies
+    user.mail_moderation_queue = mail_moderation_queue and user.is_editor
     db.session.commit()
 
 

@@ -61,6 +61,7 @@ def update_profile() -> Response | tuple[str, int]:
         form.display_name.data,
         form.anonymous_by_default.data,
         form.notify_replies.data,
+        form.mail_moderation_queue.data,
     )
     flash("Your settings are saved.", "success")
     return redirect(url_for("account.settings"))

@@ -20,7 +20,7 @@ from flask import render_template
 
 from ..caching import cached_for_generation
 from ..models import CommentState, Post, User
-from .permissions import is_member, may_remove
+from .permissions import is_member, may_edit, may_remove, may_undo_removal
 from .threads import Entry, ThreadComment, comment_threads, own_comments
 
 ACTIONS = re.compile(r"<!--actions (\d+) ([\d.]+)-->(.*?)<!--/actions-->", re.DOTALL)
@@ -35,13 +35,16 @@ def entries_of(threads: list[Entry]) -> Iterator[Entry]:
 
 def mark_actions(entry: Entry, post: Post, viewer: User | None) -> None:
     """Reply on shown comments of an open post; Report on others' comments (the report page
-    asks visitors to log in); Remove where ``viewer`` may remove."""
+    asks visitors to log in); Remove where ``viewer`` may remove; Edit and Undo on the
+    viewer's own comments for a few minutes."""
     comment = entry.comment
     shown = comment.state == CommentState.VISIBLE
     own = viewer is not None and comment.user_id is not None and comment.user_id == viewer.id
     entry.may_reply = shown and post.comments_open
     entry.may_report = shown and not own
     entry.may_remove = may_remove(comment, viewer)
+    entry.may_edit = may_edit(comment, viewer)
+    entry.may_undo = may_undo_removal(comment, viewer)
 
 
 def threads_for(post: Post, viewer: User | None) -> list[Entry]:

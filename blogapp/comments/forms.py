@@ -1,4 +1,4 @@
-"""The comment, reply and report forms."""
+"""The comment, reply, edit, removal and report forms."""
 
 from flask_login import current_user
 from wtforms import BooleanField, HiddenField, TextAreaField
@@ -24,6 +24,18 @@ def new_comment_form(reply_to: int | None = None) -> CommentForm:
     """An empty form, "Post as Anonymous" ticked when the account asks for it."""
     anonymous = bool(current_user.is_authenticated and current_user.anonymous_by_default)
     return CommentForm(formdata=None, anonymous=anonymous, reply_to=reply_to or "")
+
+
+class EditForm(BlogForm):
+    body = TextAreaField(
+        "Your comment",
+        validators=[follows(comment_body_problem)],
+        render_kw={"rows": 6, "maxlength": COMMENT_MAX_LENGTH},
+    )
+
+
+class RemoveForm(BlogForm):
+    """Only its CSRF token: the button on the confirmation page."""
 
 
 class ReportForm(BlogForm):

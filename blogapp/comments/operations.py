@@ -2,13 +2,14 @@
 
 from collections.abc import Iterable
 
+from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import changes
 from ..dates import utcnow
 from ..extensions import db
-from ..models import Comment, CommentReport, CommentState, Post, User
+from ..models import Comment, CommentRemoval, CommentReport, CommentState, Post, User
 from ..signals import comment_published
 from ..site_settings import load_site_settings
 from ..text import render_comment_text
@@ -28,7 +29,7 @@ def comment_topics(comment: Comment, change: changes.RowChange) -> tuple[str, ..
 
 
 changes.declare_rows(Comment, comment_topics)
-changes.declare_unseen(CommentReport)
+changes.declare_unseen(CommentReport, CommentRemoval)
 
 
 class CommentError(ValueError):
@@ -116,6 +117,8 @@ def thread_parent(post: Post, answering: Comment | None) -> Comment | None:
         return None
     if answering.post_id != post.id:
         raise CommentError("That comment is on another post, so you cannot reply to it here.", 400)
+    if answering.state == CommentState.HIDDEN:
+        raise CommentError("That comment is hidden while the editors review it.", 409)
     if answering.state not in (CommentState.VISIBLE, CommentState.PENDING):
         raise CommentError("That comment has been removed, so it cannot be replied to.", 409)
     return answering.parent or answering
@@ -162,14 +165,22 @@ def resolve_reports(comment_ids: Iterable[int]) -> None:
 
 
 def mark_removed(comment: Comment, by: User) -> None:
-    """Removed by its author or by an editor; a held comment nobody saw is discarded."""
+    """Removed by its author or by an editor; a held comment nobody saw is discarded.
+
+    Logged with who and when, and the state it had, so that it can be put back.
+    """
+    by_author = comment.user_id == by.id
+    removal = CommentRemoval(
+        comment=comment, removed_by_id=by.id, by_author=by_author, state_before=comment.state
+    )
     if comment.state == CommentState.PENDING:
         comment.state = CommentState.DISCARDED
-    elif comment.user_id == by.id:
+    elif by_author:
         comment.state = CommentState.REMOVED_BY_AUTHOR
     else:
         comment.state = CommentState.REMOVED_BY_EDITOR
-    comment.removed_at = utcnow()
+    comment.removed_at = removal.removed_at = utcnow()
+    db.session.add(removal)
 
 
 def remove_comment(comment: Comment, by: User) -> None:
@@ -196,12 +207,16 @@ def remove_comments(comments: list[Comment], editor: User) -> int:
 
 
 def approve_comments(comments: list[Comment], editor: User) -> int:
-    """Publish held comments and keep reported ones; returns how many were published."""
+    """Publish held comments, keep reported ones and show hidden ones again; returns how
+    many were published (only those are new to readers, so only they send reply notices)."""
     if not editor.is_editor:
         raise PermissionError("Only editors approve comments.")
     published = [comment for comment in comments if comment.state == CommentState.PENDING]
     for comment in published:
         comment.state = CommentState.VISIBLE
+    for comment in comments:
+        if comment.state == CommentState.HIDDEN:
+            comment.state = CommentState.VISIBLE
     resolve_reports(comment.id for comment in comments)
     db.session.flush()
     recount_comments(comment.post_id for comment in comments)
@@ -223,11 +238,33 @@ def report_comment(comment: Comment, reader: User, reason: str) -> bool:
     reason = reason.strip()[:REPORT_REASON_MAX_LENGTH]
     db.session.add(CommentReport(comment=comment, user=reader, reason=reason, created_at=utcnow()))
     try:
+        db.session.flush()
+        hide_when_reported_enough(comment)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         return False
     return True
+
+
+def open_reporters(comment: Comment) -> int:
+    """How many different readers have reported ``comment`` since an editor last decided."""
+    return db.session.scalar(
+        select(func.count(func.distinct(CommentReport.user_id))).where(
+            CommentReport.comment_id == comment.id, CommentReport.resolved_at.is_(None)
+        )
+    )
+
+
+def hide_when_reported_enough(comment: Comment) -> None:
+    """Take a shown comment out of its thread once REPORTS_TO_HIDE readers reported it."""
+    threshold = current_app.config["REPORTS_TO_HIDE"]
+    if comment.state != CommentState.VISIBLE or threshold <= 0:
+        return
+    if open_reporters(comment) >= threshold:
+        comment.state = CommentState.HIDDEN
+        db.session.flush()
+        recount_comments([comment.post_id])
 
 
 def set_comments_open(post: Post, is_open: bool) -> None:

@@ -5,7 +5,7 @@ A busy post has hundreds of comments, so the thread is read in one query of plai
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from functools import cache
 
 from sqlalchemy import Select, bindparam, select
@@ -31,6 +31,10 @@ class ThreadComment(ShownComment):
     created_at: datetime
     #: '19 June 2014 at 22:42' in the blog's zone.
     shown_time: str
+    removed_at: datetime | None = None
+    edited_at: datetime | None = None
+    #: '22:45' (or '20 June 2014 at 09:10' on a later day) when its author edited it.
+    shown_edit_time: str | None = None
 
 
 THREAD_COLUMNS = (
@@ -43,6 +47,8 @@ THREAD_COLUMNS = (
     User.display_name,
     Comment.body_html,
     Comment.created_at,
+    Comment.removed_at,
+    Comment.edited_at,
 )
 
 
@@ -59,6 +65,8 @@ class Entry:
     may_reply: bool = False
     may_report: bool = False
     may_remove: bool = False
+    may_edit: bool = False
+    may_undo: bool = False
 
 
 def can_see(comment: Comment | ThreadComment, viewer: User | None) -> bool:
@@ -103,10 +111,22 @@ def comments_of(post: Post, author: User | None = None) -> list[ThreadComment]:
             body_html=body_html,
             created_at=created_at,
             shown_time=format_date_time(created_at, zone),
+            removed_at=removed_at,
+            edited_at=edited_at,
+            shown_edit_time=edit_time(created_at, edited_at, zone),
         )
         for (comment_id, parent_id, user_id, state, anonymous, author_name, account_name,
-             body_html, created_at) in rows
+             body_html, created_at, removed_at, edited_at) in rows
     ]  # fmt: skip
+
+
+def edit_time(created_at: datetime, edited_at: datetime | None, zone: tzinfo) -> str | None:
+    """When an edited comment was changed: the time alone on the day it was written."""
+    if edited_at is None:
+        return None
+    if edited_at.astimezone(zone).date() == created_at.astimezone(zone).date():
+        return f"{edited_at.astimezone(zone):%H:%M}"
+    return format_date_time(edited_at, zone)
 
 
 def own_comments(post: Post, author: User) -> list[ThreadComment]:

@@ -8,21 +8,23 @@ from ..extensions import db, limiter
 from ..limits import account_or_ip, configured
 from ..models import Comment, CommentState, Post
 from ..typed_text import whole_number
-from . import bp, operations
-from .forms import CommentForm, ReportForm, new_comment_form
+from . import amending, bp, operations
+from .forms import CommentForm, EditForm, RemoveForm, ReportForm, new_comment_form
 from .operations import CommentError
 from .permissions import (
     commenting_refusal,
+    editable_comment,
     has_reported,
     removable_comment,
     reportable_comment,
+    restorable_comment,
     shown_comment,
 )
 from .threads import can_see
 
 bp.add_app_template_global(new_comment_form)
 
-REMOVED_BY_AUTHOR = "Your comment has been removed."
+REMOVED_BY_AUTHOR = "Your comment has been removed. You can undo this for 10 minutes."
 HELD_MESSAGE = "Thank you. Your comment will appear when an editor has approved it."
 
 
@@ -103,9 +105,13 @@ def reply(comment_id: int) -> tuple[str, int]:
     return render_write_page(answering.post, form, answering)
 
 
-@bp.post("/comments/<int:comment_id>/remove")
-def remove(comment_id: int) -> Response:
+@bp.route("/comments/<int:comment_id>/remove", methods=["GET", "POST"])
+def remove(comment_id: int) -> Response | str:
+    """The comment and a button to remove it; removed only by that button (POST)."""
     comment = removable_comment(comment_id)
+    form = RemoveForm()
+    if not form.validate_on_submit():
+        return render_template("comments/remove.html", comment=comment, form=form)
     operations.remove_comment(comment, current_user._get_current_object())
     if comment.state == CommentState.REMOVED_BY_AUTHOR:
         flash(REMOVED_BY_AUTHOR, "info")
@@ -113,6 +119,35 @@ def remove(comment_id: int) -> Response:
         flash("The comment has been removed.", "info")
     shown = comment if comment.state != CommentState.DISCARDED else None
     return redirect(post_page(comment.post, shown))
+
+
+@bp.post("/comments/<int:comment_id>/undo")
+def undo_removal(comment_id: int) -> Response:
+    comment = restorable_comment(comment_id)
+    try:
+        amending.undo_removal(comment, current_user._get_current_object())
+    except CommentError as error:
+        abort(error.status, str(error))
+    flash("Your comment is back.", "success")
+    return redirect(post_page(comment.post, comment))
+
+
+@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@login_required
+@limiter.limit(configured("COMMENT_LIMIT"), key_func=account_or_ip, methods=["POST"])
+def edit(comment_id: int) -> Response | tuple[str, int]:
+    comment = editable_comment(comment_id)
+    form = EditForm(body=comment.body)
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("comments/edit.html", comment=comment, form=form), status
+    try:
+        amending.edit_comment(comment, current_user._get_current_object(), form.body.data)
+    except CommentError as error:
+        form.body.errors.append(str(error))
+        return render_template("comments/edit.html", comment=comment, form=form), error.status
+    flash("Your comment has been changed.", "success")
+    return redirect(post_page(comment.post, comment))
 
 
 @bp.route("/comments/<int:comment_id>/report", methods=["GET", "POST"])

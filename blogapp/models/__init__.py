@@ -5,7 +5,7 @@ from .bulletins import Bulletin, BulletinFeed, RemovedFeedItem
 from .comments import ANONYMOUS, DELETED_USER, REMOVED_STATES, Comment, CommentState
 from .digests import UNFINISHED_STATES, DeliveryState, DigestDelivery, DigestRun
 from .mail import QueuedMail, ReceivedReport, ReportKind, Suppression, SuppressionReason
-from .moderation import CommentReport, SiteSetting
+from .moderation import CommentRemoval, CommentReport, ModerationMailing, SiteSetting
 from .posts import Label, Post, PostKind, PostStatus, Series, post_labels
 from .subscriptions import Subscription
 from .types import UTCDateTime
@@ -21,12 +21,14 @@ __all__ = [
     "Bulletin",
     "BulletinFeed",
     "Comment",
+    "CommentRemoval",
     "CommentReport",
     "CommentState",
     "DeliveryState",
     "DigestDelivery",
     "DigestRun",
     "Label",
+    "ModerationMailing",
     "Post",
     "PostKind",
     "PostStatus",

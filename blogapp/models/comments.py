@@ -23,6 +23,8 @@ class CommentState(enum.StrEnum):
     REMOVED_BY_EDITOR = "removed_by_editor"
     #: Held for approval, then removed before readers ever saw it: shown to nobody.
     DISCARDED = "discarded"
+    #: Reported by enough readers to leave the thread until an editor decides; keeps its place.
+    HIDDEN = "hidden"
 
 
 REMOVED_STATES = (CommentState.REMOVED_BY_AUTHOR, CommentState.REMOVED_BY_EDITOR)
@@ -77,6 +79,8 @@ class Comment(ShownComment, db.Model):
         text_enum(CommentState), default=CommentState.VISIBLE
     )
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When its author last changed the text, shown beside it as "edited".
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: The entry id the comment had in a Blogger export, so importing it again adds nothing.
     legacy_id: Mapped[str | None] = mapped_column(String(200), unique=True, index=True)
 

@@ -1,4 +1,5 @@
-"""Moderation records: readers' reports of comments, and the editors' site settings."""
+"""Moderation records: readers' reports of comments, removals, the editors' queue mail and
+site settings."""
 
 from datetime import datetime
 
@@ -7,8 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..dates import utcnow
 from ..extensions import db
-from .comments import Comment
-from .types import UTCDateTime
+from .comments import Comment, CommentState
+from .types import UTCDateTime, text_enum
 from .users import User
 
 
@@ -31,6 +32,47 @@ class CommentReport(db.Model):
 
     def __repr__(self) -> str:
         return f"<CommentReport {self.id} on comment {self.comment_id}>"
+
+
+class CommentRemoval(db.Model):
+    """Who removed a comment and when, and what it was before, so the removal can be undone."""
+
+    __tablename__ = "comment_removals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(
+        ForeignKey("comments.id", ondelete="CASCADE"), index=True
+    )
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: Removed by the comment's own author (who may undo it for a while), not by an editor.
+    by_author: Mapped[bool] = mapped_column(default=False)
+    state_before: Mapped[CommentState] = mapped_column(text_enum(CommentState))
+    removed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: When the comment was put back (by its author's Undo or an editor's Restore).
+    reversed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reversed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    comment: Mapped[Comment] = relationship()
+    removed_by: Mapped[User | None] = relationship(foreign_keys=[removed_by_id])
+
+    def __repr__(self) -> str:
+        return f"<CommentRemoval {self.id} of comment {self.comment_id}>"
+
+
+class ModerationMailing(db.Model):
+    """One waiting comment that one editor has been mailed about, so it is never mailed again."""
+
+    __tablename__ = "moderation_mailings"
+    __table_args__ = (
+        UniqueConstraint("user_id", "comment_id", "reason", name="uq_moderation_mailings_item"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    #: Why the comment waits: "held" or "reported".
+    reason: Mapped[str] = mapped_column(String(20))
+    mailed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 class SiteSetting(db.Model):

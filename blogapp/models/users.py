@@ -45,6 +45,8 @@ class User(UserMixin, db.Model):
     anonymous_by_default: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: Send one email for each reply to this user's comments.
     notify_replies: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: An editor's wish for an hourly email of held and reported comments.
+    mail_moderation_queue: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: Set when the owner deleted the account; the row stays so their comments keep a name.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -52,7 +52,8 @@ def test_a_reader_registers_confirms_comments_replies_and_removes(
     assert reply.locator(".comment-author").inner_text() == "New Reader"
     assert "Seventy! How do you manage?" in reply.inner_text()
 
-    page.get_by_role("button", name="Remove comment 2").click()
+    page.get_by_role("link", name="Remove comment 2").click()
+    page.get_by_role("button", name="Remove the comment").click()
     assert (
         "This comment has been removed by the author."
         in page.get_by_role("article", name="Comment 2").inner_text()

@@ -39,6 +39,7 @@ from .security_targets import (
     bulletin_address,
     comment_by_b,
     comment_on_unpublished_post,
+    comment_removed_by_b,
     confirmation_link,
     draft_post,
     email_change_link,
@@ -182,6 +183,12 @@ ACCESS: dict[str, list[Case]] = {
         Case(held_comment_by_b, OWNER_B_AND_EDITORS),
         Case(comment_on_unpublished_post, NOBODY),
     ],
+    # Only its author edits a comment (for a few minutes) or undoes its removal.
+    "comments.edit": [
+        Case(comment_by_b, frozenset({READER_B}), COMMENT_FORM),
+        Case(held_comment_by_b, frozenset({READER_B}), COMMENT_FORM),
+    ],
+    "comments.undo_removal": [Case(comment_removed_by_b, frozenset({READER_B}))],
     "comments.report": [
         Case(comment_by_b, frozenset({READER_A}) | EDITORS, {"reason": "Spam"}),
         Case(held_comment_by_b, NOBODY, {"reason": "Spam"}),
@@ -310,6 +317,8 @@ ATTEMPTS: dict[str, Attempt] = {
         VISITOR, reset_link, {"password": NEW_PASSWORD, "password_again": NEW_PASSWORD}
     ),
     "comments.remove": Attempt(READER_B, comment_by_b),
+    "comments.edit": Attempt(READER_B, comment_by_b, COMMENT_FORM),
+    "comments.undo_removal": Attempt(READER_B, comment_removed_by_b),
     "comments.report": Attempt(READER_A, comment_by_b, {"reason": "Abusive"}),
     "comments.write": Attempt(READER_A, public_post, COMMENT_FORM),
     "subscriptions.subscribe": Attempt(READER_A, data={"wants_posts": "y"}),

@@ -3,6 +3,7 @@ blog and returns the rule arguments that name it, with any text only some may se
 
 from blogapp.auth.tokens import confirmation_token, email_change_token, reset_token
 from blogapp.blog.operations import unpublish_post
+from blogapp.comments.operations import remove_comment
 from blogapp.extensions import db
 from blogapp.models import CommentState, Post, PostStatus
 from blogapp.subscriptions.tokens import unsubscribe_token
@@ -137,6 +138,13 @@ def comment_by_b(cast: Cast) -> Target:
 def held_comment_by_b(cast: Cast) -> Target:
     held = cast.comment(cast[READER_B], CommentState.PENDING)
     return Target({"comment_id": held.id}, held.body)
+
+
+def comment_removed_by_b(cast: Cast) -> Target:
+    """B's comment that B has just removed (and may still bring back)."""
+    comment = cast.comment(cast[READER_B])
+    remove_comment(comment, cast[READER_B])
+    return Target({"comment_id": comment.id})
 
 
 def comment_on_unpublished_post(cast: Cast) -> Target:

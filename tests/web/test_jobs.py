@@ -20,6 +20,7 @@ def test_every_features_jobs_are_registered_and_the_queue_goes_every_half_minute
         "digest-retries",
         "bulletin-feeds",
         "remote-images",
+        "moderation-mail",
     }
     assert jobs["mail-queue"].trigger().interval == timedelta(seconds=30)
     assert jobs["mail-queue"].run_at_start
