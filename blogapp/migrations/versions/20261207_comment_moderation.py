@@ -1,7 +1,7 @@
 """comment moderation: hidden after reports, edits, removal log, editors' queue mail
 
 Revision ID: 20261207_comment_moderation
-Revises: 20261207_mail_suppression
+Revises: 20261207_pages
 Create Date: 2026-12-07 03:50:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "20261207_comment_moderation"
-down_revision = "20261207_mail_suppression"
+down_revision = '20261207_pages'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """pages: posts without a date, outside the listings, in the navigation
 
 Revision ID: 20261207_pages
-Revises: 20261207_mail_suppression
+Revises: 20261207_backups
 Create Date: 2026-12-07 04:20:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '20261207_pages'
-down_revision = '20261207_mail_suppression'
+down_revision = '20261207_backups'
 branch_labels = None
 depends_on = None
 
