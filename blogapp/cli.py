@@ -9,7 +9,6 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
-from sqlalchemy import func, select
 
 from .auth.operations import AccountError, create_user
 from .backups.cli import backup_command, restore_command
@@ -17,22 +16,16 @@ from .config import write_secret_key_file
 from .demo import DEMO_CREDENTIALS_FILE, demo_login_hint, load_demo
 from .digest.cli import digest_cli
 from .exporters.cli import export_command, import_json_command
-from .extensions import db
 from .importers.commands import import_blogger_command
 from .instance_files import make_private_folder, say_what_was_tightened
 from .mail.cli import mail_cli
-from .models import Post, Role, User
+from .models import Role
 from .remote_images import copy_remote_images
 from .scheduler import background_services
 from .serve import serve
+from .site_content import database_holds_a_blog
 
 users_cli = AppGroup("users", help="Manage accounts.")
-
-
-def database_is_empty() -> bool:
-    return not db.session.scalar(select(func.count()).select_from(User)) and not db.session.scalar(
-        select(func.count()).select_from(Post)
-    )
 
 
 @click.command("setup")
@@ -44,7 +37,7 @@ def setup_command() -> None:
     if not current_app.config.get("SECRET_KEY") and write_secret_key_file(str(instance)):
         click.echo(f"Wrote a new secret key to {instance / 'secret_key'}.")
     upgrade()
-    if database_is_empty():
+    if not database_holds_a_blog():
         load_demo(instance / DEMO_CREDENTIALS_FILE)
         click.echo("Loaded the demo blog.")
 
@@ -76,7 +69,7 @@ def scheduler_command() -> None:
 @with_appcontext
 def demo_command() -> None:
     """Load the demo posts and the demo editor account (into an empty database)."""
-    if not database_is_empty():
+    if database_holds_a_blog():
         raise click.ClickException("The database already has content; the demo loads only once.")
     load_demo(Path(current_app.instance_path) / DEMO_CREDENTIALS_FILE)
     click.echo(demo_login_hint(Path(current_app.instance_path) / DEMO_CREDENTIALS_FILE))

@@ -7,13 +7,12 @@ import tempfile
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import URL
 
 from .. import changes
 from ..extensions import db
 from ..instance_files import create_private_database_file, make_private_folder, sqlite_database_path
-from ..models import Bulletin, Comment, Post, User
+from ..site_content import database_holds_a_blog
 from . import postgresql
 from .archive import (
     DATABASE_MEMBERS,
@@ -23,9 +22,6 @@ from .archive import (
     extract_archive,
     read_manifest,
 )
-
-#: Tables whose rows make a database one that a restore would overwrite.
-CONTENT = (User, Post, Comment, Bulletin)
 
 
 def restore_backup(path: Path, *, force: bool = False) -> Manifest:
@@ -52,7 +48,7 @@ def restore_backup(path: Path, *, force: bool = False) -> Manifest:
 
 
 def refuse_to_overwrite(uploads: Path) -> None:
-    if database_has_content():
+    if database_holds_a_blog():
         raise BackupError(
             "The database already holds a blog; restore into an empty one, or add --force "
             "to replace what is there."
@@ -61,12 +57,6 @@ def refuse_to_overwrite(uploads: Path) -> None:
         raise BackupError(
             f"{uploads} already holds uploaded images; empty it, or add --force to replace them."
         )
-
-
-def database_has_content() -> bool:
-    tables = set(inspect(db.engine).get_table_names())
-    counted = [model for model in CONTENT if model.__tablename__ in tables]
-    return any(db.session.scalar(select(func.count()).select_from(model)) for model in counted)
 
 
 def restore_database(url: URL, copy: Path) -> None:

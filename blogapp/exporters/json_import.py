@@ -4,15 +4,13 @@ import json
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from sqlalchemy import Table, func, insert, inspect, select
+from sqlalchemy import Table, func, insert, select
 
 from .. import changes
 from ..extensions import db
-from ..models import Bulletin, Comment, Post, User
+from ..site_content import database_holds_a_blog
 from .json_format import SCHEMA_VERSION, exported_tables, stored_value
 
-#: Tables whose rows make a database one an import would overwrite.
-CONTENT = (User, Post, Comment, Bulletin)
 ROWS_PER_INSERT = 1000
 
 
@@ -46,16 +44,10 @@ def read_export(stream: IO[bytes], name: str) -> dict[str, Any]:
     return data
 
 
-def database_has_content() -> bool:
-    tables = set(inspect(db.engine).get_table_names())
-    counted = [model for model in CONTENT if model.__tablename__ in tables]
-    return any(db.session.scalar(select(func.count()).select_from(model)) for model in counted)
-
-
 def import_json(stream: IO[bytes], name: str) -> ImportedRows:
     """Fill the empty, migrated database with the export's rows, all in one transaction."""
     data = read_export(stream, name)
-    if database_has_content():
+    if database_holds_a_blog():
         raise JsonImportRefused(
             "The database already holds a blog; import-json fills an empty one "
             "(a new database after `flask db upgrade`)."

@@ -5,16 +5,15 @@ import shutil
 import stat
 import tarfile
 import threading
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 from support.accounts import TEST_PASSWORD
 from support.clock import stop_the_app_clock
+from support.second_database import empty_database_like
 from support.services import skip_or_fail
 
 from blogapp import create_app
@@ -30,21 +29,9 @@ WRITERS_COMMENTS = 400
 @pytest.fixture
 def restore_target(app_config, tmp_path) -> Iterator[dict]:
     """The configuration of a second, empty blog of the same kind as ``app``'s."""
-    url = make_url(app_config["DATABASE_URL"])
     target = {**app_config, "INSTANCE_PATH": str(tmp_path / "restored")}
-    if url.get_backend_name() == "sqlite":
-        yield target | {"DATABASE_URL": f"sqlite:///{tmp_path / 'restored.db'}"}
-        return
-    name = f"restore_{uuid.uuid4().hex[:12]}"
-    server = create_engine(url, isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield target | {"DATABASE_URL": url.set(database=name).render_as_string(False)}
-    finally:
-        with server.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
+    with empty_database_like(app_config["DATABASE_URL"], tmp_path) as url:
+        yield target | {"DATABASE_URL": url}
 
 
 def keep_commenting(app, post_id: int, author_id: int, stop: threading.Event) -> None:
