@@ -3,7 +3,16 @@
 from .bulletins import Bulletin, BulletinFeed, RemovedFeedItem
 from .comments import ANONYMOUS, DELETED_USER, REMOVED_STATES, Comment, CommentState
 from .digests import UNFINISHED_STATES, DeliveryState, DigestDelivery, DigestRun
-from .mail import QueuedMail, ReceivedReport, ReportKind, Suppression, SuppressionReason
+from .mail import (
+    DIGEST_ONLY_REASONS,
+    LIFTABLE_REASONS,
+    QueuedMail,
+    ReceivedReport,
+    ReportKind,
+    Suppression,
+    SuppressionLift,
+    SuppressionReason,
+)
 from .moderation import CommentReport, SiteSetting
 from .posts import Label, Post, PostStatus, Series, post_labels
 from .subscriptions import Subscription
@@ -14,6 +23,8 @@ from .users import Role, User
 __all__ = [
     "ANONYMOUS",
     "DELETED_USER",
+    "DIGEST_ONLY_REASONS",
+    "LIFTABLE_REASONS",
     "REMOVED_STATES",
     "UNFINISHED_STATES",
     "Bulletin",
@@ -36,6 +47,7 @@ __all__ = [
     "SiteSetting",
     "Subscription",
     "Suppression",
+    "SuppressionLift",
     "SuppressionReason",
     "UTCDateTime",
     "Upload",
