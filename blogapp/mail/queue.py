@@ -37,6 +37,7 @@ FINISHED_STATES = (
     DeliveryState.FAILED,
     DeliveryState.CANCELLED,
     DeliveryState.SUPPRESSED,
+    DeliveryState.BOUNCED,
 )
 
 
