@@ -8,7 +8,8 @@ bounces suppress it only once BOUNCE_SOFT_LIMIT of them in a row, with no messag
 through in between, span BOUNCE_SOFT_DAYS. Anything unrecognised changes nothing.
 """
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -31,6 +32,10 @@ from ..subscriptions.operations import stop_subscription_after_complaint
 from .suppression import DIGEST_KINDS, normalised, suppress
 
 BOUNCES = (ReportKind.HARD_BOUNCE, ReportKind.SOFT_BOUNCE)
+#: RFC 5321's longest forward path; anything longer is no address we sent to.
+MAX_ADDRESS_LENGTH = 254
+#: What ``mail_reports.event_id`` holds.
+MAX_EVENT_ID = 255
 #: A message that reached the server and, as far as anyone has said, the reader.
 DELIVERED_STATES = (DeliveryState.SENT, DeliveryState.BOUNCED)
 
@@ -51,6 +56,7 @@ class Event:
 def keep_report(raw: bytes, event: Event) -> ReceivedReport:
     """Keep a report and act on it (committed). A replayed event changes nothing and
     gives back the report first kept for it."""
+    event = fitted(event)
     if event.event_id is not None:
         kept = report_for_event(event.event_id)
         if kept is not None:
@@ -58,7 +64,7 @@ def keep_report(raw: bytes, event: Event) -> ReceivedReport:
     report = ReceivedReport(
         raw=raw,
         kind=event.kind,
-        recipient=None if event.recipient is None else normalised(event.recipient),
+        recipient=plausible_address(event.recipient),
         summary=event.summary,
         mail_kind=event.mail_kind,
         event_id=event.event_id,
@@ -76,6 +82,26 @@ def keep_report(raw: bytes, event: Event) -> ReceivedReport:
             raise
         return kept
     return report
+
+
+def fitted(event: Event) -> Event:
+    """``event`` with what a provider sent cut to what the columns hold (a long event id
+    is replaced by its digest, so it still names one event)."""
+    event_id = event.event_id
+    if event_id is not None and len(event_id) > MAX_EVENT_ID:
+        event_id = "sha256:" + hashlib.sha256(event_id.encode()).hexdigest()
+    mail_kind = event.mail_kind if event.mail_kind and len(event.mail_kind) <= 40 else None
+    return replace(event, event_id=event_id, mail_kind=mail_kind)
+
+
+def plausible_address(address: str | None) -> str | None:
+    """``address`` normalised, or None when it cannot be one (a provider's odd field)."""
+    if address is None:
+        return None
+    address = normalised(address)
+    local, at, domain = address.rpartition("@")
+    fits = at and local and "." in domain and len(address) <= MAX_ADDRESS_LENGTH
+    return address if fits and not any(char.isspace() for char in address) else None
 
 
 def report_for_event(event_id: str) -> ReceivedReport | None:

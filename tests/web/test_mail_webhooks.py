@@ -174,3 +174,15 @@ def test_the_webhooks_are_rate_limited(client, envelope):
     ]
 
     assert answers == [200, 200, 200, 429]
+
+
+def test_odd_fields_from_a_provider_are_kept_and_change_nothing(client, envelope):
+    body = postmark_bounce().replace(READER.encode(), b"x" * 400 + b"@example.org")
+
+    response = client.post(f"/mail/webhooks/postmark/{POSTMARK_SECRET}", data=body, headers=JSON)
+
+    assert response.status_code == 200
+    assert [(report.kind, report.recipient) for report in reports()] == [
+        (ReportKind.HARD_BOUNCE, None)
+    ]
+    assert suppressions() == []

@@ -29,5 +29,5 @@ def same_secret(given: str | None, expected: str) -> bool:
 
 
 def text(value: object) -> str:
-    """A JSON value as text for a summary ('' for nothing)."""
+    """A JSON value as text ('' for nothing)."""
     return "" if value is None else str(value)
