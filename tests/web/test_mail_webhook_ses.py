@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from support.reports import READER
+from support.smtp import free_port
 from support.sns import TOPIC, FakeSns, new_key, ses_bounce, ses_complaint, ses_notification
 from support.webhooks import mail_the_reader, reports, suppressions
 
@@ -159,4 +160,14 @@ def test_by_default_only_amazons_hosts_may_serve_the_certificate(app, client, en
 
     assert response.status_code == 403
     assert fake_sns.requests == {}, "the certificate was not even asked for"
+    assert reports() == []
+
+
+def test_a_certificate_that_cannot_be_fetched_now_asks_sns_to_try_again(client, envelope, fake_sns):
+    closed = f"https://127.0.0.1:{free_port()}/SimpleNotificationService-test.pem"
+    message = ses_notification(ses_bounce(envelope, READER))
+
+    response = to_ses(client, fake_sns.sign({**message, "SigningCertURL": closed}))
+
+    assert response.status_code == 503
     assert reports() == []

@@ -85,7 +85,8 @@ def fetch(url: str) -> bytes:
 
 
 def signing_key(url: str) -> rsa.RSAPublicKey:
-    """The public key of the certificate at ``url``, fetched once and kept."""
+    """The public key of the certificate at ``url``, fetched once and kept; OSError when
+    it cannot be fetched now (the call should be retried)."""
     if not url.endswith(".pem") or not allowed_sns_url(url):
         raise Refused("certificate not from SNS")
     with certificates_lock:
@@ -94,8 +95,8 @@ def signing_key(url: str) -> rsa.RSAPublicKey:
         return known
     try:
         key = x509.load_pem_x509_certificate(fetch(url)).public_key()
-    except (OSError, ValueError) as error:
-        raise Refused(f"certificate could not be had: {error}") from error
+    except ValueError as error:
+        raise Refused(f"certificate could not be read: {error}") from error
     if not isinstance(key, rsa.RSAPublicKey):
         raise Refused("certificate without an RSA key")
     with certificates_lock:

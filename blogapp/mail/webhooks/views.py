@@ -85,8 +85,8 @@ def ses_webhook() -> Response:
     except Refused as error:
         return refused("SNS", error)
     except OSError as error:
-        log.warning("Could not confirm the SNS subscription: %s", error)
-        return Response("Could not confirm now.\n", 503, mimetype="text/plain")
+        log.warning("Could not reach SNS to check or confirm a message: %s", error)
+        return Response("Try again later.\n", 503, mimetype="text/plain")
     if message.get("Type") != "Notification":
         return Response("Confirmed.\n", 200, mimetype="text/plain")
     return kept(raw, sns.events_of(message))
