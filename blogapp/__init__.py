@@ -31,6 +31,7 @@ from .importers import settings as import_settings
 from .limits import configure_rate_limits
 from .mail import jobs as mail_jobs
 from .mail import settings as mail_settings
+from .mail import webhooks as mail_webhooks
 from .mail.signing import check_signing_key
 from .scheduler import register_jobs
 from .security import register_security_headers, trust_reverse_proxies
@@ -122,3 +123,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(bulletins.bp)
     app.register_blueprint(redirects.bp)
     app.register_blueprint(subscriptions.bp)
+    app.register_blueprint(mail_webhooks.bp, url_prefix="/mail/webhooks")

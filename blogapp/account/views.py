@@ -12,6 +12,7 @@ from ..auth.tokens import TokenError
 from ..auth.views import token_problem
 from ..extensions import limiter
 from ..limits import account_or_ip, configured
+from ..mail.lifting import lift_suppression, mail_stop_of, send_lift_link
 from . import bp, operations
 from .forms import ACCOUNT_FORMS
 
@@ -30,11 +31,15 @@ def posted_form(prefix: str) -> FlaskForm:
 def render_settings(posted: FlaskForm | None = None) -> tuple[str, int]:
     """The page; with ``posted``, that form as it was sent, with its errors (422)."""
     forms = blank_forms()
+    mail_stop = mail_stop_of(current_user)
     if posted is None:
-        return render_template("account/settings.html", forms=forms), 200
+        return render_template("account/settings.html", forms=forms, mail_stop=mail_stop), 200
     prefix = next(name for name, form in ACCOUNT_FORMS.items() if isinstance(posted, form))
     forms[prefix] = posted
-    return render_template("account/settings.html", forms=forms, open_form=prefix), 422
+    page = render_template(
+        "account/settings.html", forms=forms, open_form=prefix, mail_stop=mail_stop
+    )
+    return page, 422
 
 
 def show_error(form: FlaskForm, error: AccountError) -> tuple[str, int]:
@@ -94,6 +99,30 @@ def confirm_email_change(token: str) -> Response | tuple[str, int]:
     except AccountError as error:
         return render_template("account/email_taken.html", message=str(error)), 409
     flash(f"Your email address is now {user.email}.", "success")
+    return redirect(url_for("account.settings" if current_user.is_authenticated else "auth.login"))
+
+
+@bp.post("/mail/resume")
+@login_required
+@limiter.limit(configured("CONFIRMATION_MAIL_LIMIT"), key_func=account_or_ip)
+def ask_to_resume_mail() -> Response:
+    if send_lift_link(current_user):
+        flash(
+            f"We have sent a link to {current_user.email}. Mail starts again when you open it.",
+            "success",
+        )
+    else:
+        flash("There is nothing to confirm, or we have sent you enough mail for today.", "info")
+    return redirect(url_for("account.settings"))
+
+
+@bp.get("/mail/resume/<token>")
+def resume_mail(token: str) -> Response | tuple[str, int]:
+    try:
+        lift_suppression(token)
+    except TokenError as error:
+        return token_problem(error, "account.settings")
+    flash("Your address is confirmed: we send you mail again.", "success")
     return redirect(url_for("account.settings" if current_user.is_authenticated else "auth.login"))
 
 

@@ -18,6 +18,7 @@ class Purpose(enum.StrEnum):
     CONFIRM_EMAIL = "blogapp.confirm-email"
     CHANGE_EMAIL = "blogapp.change-email"
     RESET_PASSWORD = "blogapp.reset-password"  # noqa: S105 - a salt name, not a secret
+    RESUME_MAIL = "blogapp.resume-mail"
 
 
 #: How long each kind of link works.
@@ -25,6 +26,7 @@ LIFETIMES = {
     Purpose.CONFIRM_EMAIL: timedelta(hours=48),
     Purpose.CHANGE_EMAIL: timedelta(hours=48),
     Purpose.RESET_PASSWORD: timedelta(hours=2),
+    Purpose.RESUME_MAIL: timedelta(hours=48),
 }
 
 

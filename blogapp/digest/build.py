@@ -137,7 +137,7 @@ class Edition:
                 .replace(self.slots.token.encode(), token.encode())
             )
         envelope = envelope_sender(recipient.email, DIGEST_KIND, parseaddr(self.sender)[1])
-        return OutgoingMessage(envelope, recipient.email, data)
+        return OutgoingMessage(envelope, recipient.email, data, DIGEST_KIND)
 
     def encoded_alone(self, recipient: Recipient, message_id: str) -> bytes:
         token = unsubscribe_token(recipient.user_id, DIGEST_LIST)

@@ -43,6 +43,7 @@ STATE_WORDS = {
     DeliveryState.SKIPPED_EMPTY: "nothing new for them",
     DeliveryState.CANCELLED: "unsubscribed meanwhile",
     DeliveryState.SUPPRESSED: "suppressed (bounced or complained)",
+    DeliveryState.BOUNCED: "sent, then bounced",
 }
 
 

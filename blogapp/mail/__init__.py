@@ -74,7 +74,7 @@ class Email:
             eight_bit=self.fits_smtp_lines,
         )
         envelope = envelope_sender(self.to, kind, parseaddr(self.sender)[1])
-        return OutgoingMessage(envelope, self.to, data)
+        return OutgoingMessage(envelope, self.to, data, kind)
 
 
 def compose_email(
@@ -111,7 +111,7 @@ def queue_email(
     a suppressed address either: the attempt is recorded as suppressed.
     """
     address = to.strip().lower()
-    if is_suppressed(address):
+    if is_suppressed(address, template):
         log.info("Not queueing %r: %s is suppressed", template, address)
         record_suppressed(
             template, address, parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]

@@ -3,8 +3,8 @@ flufl.bounce's detectors recognise) and complaints (ARF feedback reports, RFC 59
 
 Every message is kept raw. Whom it is about comes only from our own signed envelope
 sender (see ``verp``), never from what the report claims, so a forged report cannot
-suppress anyone. A permanent failure suppresses the address, as does a complaint; a
-temporary failure is kept and changes nothing, as is anything unrecognised.
+suppress anyone. What a report leads to is ``intake``'s business, the same for every
+way reports arrive.
 """
 
 import logging
@@ -15,10 +15,8 @@ from email.message import Message
 
 from flufl.bounce import all_failures
 
-from ..dates import utcnow
-from ..extensions import db
-from ..models import ReceivedReport, ReportKind, SuppressionReason
-from .suppression import suppress
+from ..models import ReceivedReport, ReportKind
+from .intake import Event, keep_report
 from .verp import BounceTarget, read_envelope_sender
 
 log = logging.getLogger(__name__)
@@ -29,10 +27,6 @@ MAX_REPORT_BYTES = 2 * 1024 * 1024
 COMPLAINT_TYPES = {"abuse", "fraud", "other"}
 #: Where the address a report was delivered to may be written, most trustworthy first.
 DELIVERY_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "To")
-SUPPRESSING = {
-    ReportKind.HARD_BOUNCE: SuppressionReason.BOUNCE,
-    ReportKind.COMPLAINT: SuppressionReason.COMPLAINT,
-}
 
 
 @dataclass(frozen=True)
@@ -119,7 +113,7 @@ def target_of(message: Message, envelope_recipient: str | None) -> BounceTarget 
     return None
 
 
-def understand(raw: bytes, envelope_recipient: str | None) -> tuple[Reading, str | None]:
+def understand(raw: bytes, envelope_recipient: str | None) -> Event:
     """What the report says and whom it is about; unrecognised if it cannot be read."""
     try:
         message = message_from_bytes(raw)
@@ -127,25 +121,13 @@ def understand(raw: bytes, envelope_recipient: str | None) -> tuple[Reading, str
         reading = read_report(message)
     except Exception as error:
         log.warning("Could not read a returned message: %r", error)
-        return Reading(ReportKind.UNRECOGNISED, f"unreadable: {type(error).__name__}"), None
-    return reading, None if target is None else target.recipient
+        return Event(ReportKind.UNRECOGNISED, f"unreadable: {type(error).__name__}")
+    if target is None:
+        return Event(reading.kind, reading.summary)
+    return Event(reading.kind, reading.summary, target.recipient, target.kind)
 
 
 def receive_report(raw: bytes, envelope_recipient: str | None = None) -> ReceivedReport:
-    """Keep a returned message and act on it: a hard bounce or a complaint about one of
-    our recipients suppresses that address (committed)."""
+    """Keep a returned message and act on it (see ``intake``; committed)."""
     raw = raw[:MAX_REPORT_BYTES]
-    reading, recipient = understand(raw, envelope_recipient)
-    report = ReceivedReport(
-        raw=raw,
-        kind=reading.kind,
-        recipient=recipient,
-        summary=reading.summary,
-        received_at=utcnow(),
-    )
-    db.session.add(report)
-    reason = SUPPRESSING.get(reading.kind)
-    if reason is not None and recipient is not None:
-        suppress(recipient, reason, report)
-    db.session.commit()
-    return report
+    return keep_report(raw, understand(raw, envelope_recipient))

@@ -37,6 +37,7 @@ FINISHED_STATES = (
     DeliveryState.FAILED,
     DeliveryState.CANCELLED,
     DeliveryState.SUPPRESSED,
+    DeliveryState.BOUNCED,
 )
 
 
@@ -124,6 +125,7 @@ class QueueLedger:
                 QueuedMail.envelope_from,
                 QueuedMail.recipient,
                 QueuedMail.data,
+                QueuedMail.kind,
             )
             .where(QueuedMail.id.in_(candidates), QueuedMail.claimed_by == self.worker)
             .order_by(QueuedMail.id)
@@ -132,7 +134,9 @@ class QueueLedger:
         self.claims_renewed_at = now
         return [
             QueuedClaim(
-                row.id, row.attempts, OutgoingMessage(row.envelope_from, row.recipient, row.data)
+                row.id,
+                row.attempts,
+                OutgoingMessage(row.envelope_from, row.recipient, row.data, row.kind),
             )
             for row in rows
         ]

@@ -243,7 +243,8 @@ class Sender(Generic[ClaimT]):
         """Send one built batch over one connection; False when the server went away."""
         to_send = []
         suppressed = suppressed_among(
-            self.ledger.connection, [outgoing.recipient for _, outgoing in built if outgoing]
+            self.ledger.connection,
+            [(outgoing.recipient, outgoing.kind) for _, outgoing in built if outgoing],
         )
         for item, outgoing in built:
             if outgoing is None:

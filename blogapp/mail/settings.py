@@ -21,6 +21,11 @@ ENVIRONMENT: dict[str, type] = {
     "DKIM_SELECTOR": str,
     "DKIM_DOMAIN": str,
     "MAIL_CATCHER": bool,
+    "BOUNCE_SOFT_LIMIT": int,
+    "BOUNCE_SOFT_DAYS": int,
+    "MAILGUN_WEBHOOK_SIGNING_KEY": str,
+    "POSTMARK_WEBHOOK_SECRET": str,
+    "SES_SNS_TOPIC_ARNS": str,
 }
 
 
@@ -50,4 +55,21 @@ def defaults(instance: Path) -> dict[str, Any]:
         "DKIM_PRIVATE_KEY_FILE": None,
         "DKIM_SELECTOR": None,
         "DKIM_DOMAIN": None,
+        #: Temporary failures in a row (no message getting through in between) that
+        #: suppress an address, and the days they must span at least.
+        "BOUNCE_SOFT_LIMIT": 3,
+        "BOUNCE_SOFT_DAYS": 7,
+        #: Mailgun's "HTTP webhook signing key"; its webhook answers 404 while unset.
+        "MAILGUN_WEBHOOK_SIGNING_KEY": None,
+        #: Seconds a Mailgun signature stays good (older ones are refused as replays).
+        "MAILGUN_WEBHOOK_MAX_AGE": 300,
+        #: The secret in Postmark's webhook URL (or its basic-auth password); 404 while unset.
+        "POSTMARK_WEBHOOK_SECRET": None,
+        #: SNS topics (ARNs, comma-separated) whose SES notifications are taken; 404 while
+        #: unset, and a message from any other topic is refused.
+        "SES_SNS_TOPIC_ARNS": None,
+        #: Where SNS signing certificates may come from: https only, from these hosts.
+        "SNS_CERT_HOST_PATTERN": r"sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?",
+        #: How many requests a minute one address may make to the webhooks.
+        "MAIL_WEBHOOK_LIMIT": "600 per minute",
     }

@@ -1,40 +1,85 @@
-"""Addresses the blog sends nothing to: they bounced for good, complained, or an editor
-stopped them. The check sits where every message passes: ``queue_email`` does not queue
-mail for them, and the sender records any message for them as suppressed, not sent, so a
-digest built before the address was suppressed does not go either."""
+"""Addresses the blog sends nothing to: they bounced for good, kept failing, complained, or
+an editor stopped them. The check sits where every message passes: ``queue_email`` does
+not queue mail for them, and the sender records any message for them as suppressed, not
+sent, so a digest built before the address was suppressed does not go either.
+
+A complaint stops the digest only (see ``DIGEST_ONLY_REASONS``); every other reason stops
+everything except ``LIFT_KIND``, the one message that lets a reader prove the address
+works again (see ``blogapp.mail.lifting``).
+"""
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import changes
 from ..dates import utcnow
 from ..extensions import db
-from ..models import ReceivedReport, Suppression, SuppressionReason
+from ..models import (
+    DIGEST_ONLY_REASONS,
+    ReceivedReport,
+    Suppression,
+    SuppressionLift,
+    SuppressionReason,
+)
 
-changes.declare_unseen(Suppression, ReceivedReport)
+changes.declare_unseen(Suppression, ReceivedReport, SuppressionLift)
+
+#: The kinds of message a complaint stops.
+DIGEST_KINDS = frozenset({"digest"})
+#: The message a reader asks for, logged in, to lift a suppression of their own address.
+LIFT_KIND = "confirm_address_again"
 
 
 def normalised(address: str) -> str:
     return address.strip().lower()
 
 
-def is_suppressed(address: str) -> bool:
-    """Whether the blog sends nothing to ``address``."""
-    found = select(Suppression.id).where(Suppression.address == normalised(address))
-    return db.session.scalar(found) is not None
+def stops(reason: SuppressionReason, kind: str) -> bool:
+    """Whether a suppression for ``reason`` stops a message of ``kind``."""
+    if kind == LIFT_KIND:
+        return reason == SuppressionReason.MANUAL
+    if reason in DIGEST_ONLY_REASONS:
+        return kind in DIGEST_KINDS
+    return True
 
 
-def suppressed_among(connection: Connection, addresses: Iterable[str]) -> set[str]:
-    """Which of ``addresses`` (as given) are suppressed, read on ``connection``."""
-    by_normal = {normalised(address): address for address in addresses}
-    if not by_normal:
+def suppression_of(address: str) -> Suppression | None:
+    """The address's suppression, if it has one."""
+    return db.session.scalar(select(Suppression).where(Suppression.address == normalised(address)))
+
+
+def is_suppressed(address: str, kind: str = "") -> bool:
+    """Whether the blog sends no message of ``kind`` to ``address`` (any kind when unsaid)."""
+    entry = suppression_of(address)
+    return entry is not None and stops(entry.reason, kind)
+
+
+def suppressed_among(connection: Connection, messages: Iterable[tuple[str, str]]) -> set[str]:
+    """Which recipients of ``messages`` ((address as given, kind) pairs) are suppressed
+    for that kind, read on ``connection``."""
+    kinds_by_normal: dict[str, list[tuple[str, str]]] = {}
+    for address, kind in messages:
+        kinds_by_normal.setdefault(normalised(address), []).append((address, kind))
+    if not kinds_by_normal:
         return set()
-    found = connection.scalars(
-        select(Suppression.address).where(Suppression.address.in_(list(by_normal)))
+    found = connection.execute(
+        select(Suppression.address, Suppression.reason).where(
+            Suppression.address.in_(list(kinds_by_normal))
+        )
     )
-    return {by_normal[address] for address in found}
+    return {
+        address
+        for normal, reason in found
+        for address, kind in kinds_by_normal[normal]
+        if stops(SuppressionReason(reason), kind)
+    }
+
+
+def is_wider(new: SuppressionReason, old: SuppressionReason) -> bool:
+    """Whether ``new`` stops more than ``old`` (a bounce after a complaint stops all)."""
+    return old in DIGEST_ONLY_REASONS and new not in DIGEST_ONLY_REASONS
 
 
 def suppress(
@@ -42,11 +87,13 @@ def suppress(
 ) -> Suppression:
     """Suppress ``address`` in the session's transaction (the caller commits).
 
-    An address already suppressed stays as it was: the first reason is the one that counts.
+    An address already suppressed keeps its first reason, unless the new one stops more.
     """
     address = normalised(address)
-    existing = db.session.scalar(select(Suppression).where(Suppression.address == address))
+    existing = suppression_of(address)
     if existing is not None:
+        if is_wider(reason, existing.reason):
+            existing.reason, existing.report, existing.suppressed_at = reason, report, utcnow()
         return existing
     suppression = Suppression(address=address, reason=reason, suppressed_at=utcnow(), report=report)
     db.session.add(suppression)
@@ -56,11 +103,18 @@ def suppress(
 def suppress_on(connection: Connection, address: str, reason: SuppressionReason) -> None:
     """Suppress ``address`` in ``connection``'s transaction (a sender's ledger: it commits).
 
-    Nothing changes for an address already suppressed, by anyone, even meanwhile.
+    An address already suppressed, by anyone, even meanwhile, keeps its first reason
+    unless the new one stops more.
     """
     address = normalised(address)
-    existing = select(Suppression.id).where(Suppression.address == address)
-    if connection.scalar(existing) is not None:
+    existing = connection.scalar(select(Suppression.reason).where(Suppression.address == address))
+    if existing is not None:
+        if is_wider(reason, SuppressionReason(existing)):
+            connection.execute(
+                update(Suppression)
+                .where(Suppression.address == address)
+                .values(reason=reason, suppressed_at=utcnow(), report_id=None)
+            )
         return
     try:
         with connection.begin_nested():

@@ -32,6 +32,9 @@ class OutgoingMessage:
     envelope_from: str
     recipient: str
     data: bytes
+    #: What it is (``digest``, or the template of a queued message): suppressions by
+    #: complaint stop only some kinds.
+    kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,8 @@ class Outcome(enum.Enum):
 class SendFailure:
     outcome: Outcome
     error: str
-    #: The server refused the recipient itself (RCPT TO), not the message or connection.
+    #: The server refused the recipient itself (at RCPT TO, or after DATA for the mailbox),
+    #: not the message or the connection.
     recipient_refused: bool = False
 
     @property
@@ -147,6 +151,18 @@ class SendFailure:
 def reply_text(code: int, message: bytes | str) -> str:
     text = message.decode("utf-8", "replace") if isinstance(message, bytes) else message
     return f"{code} {text}".strip()
+
+
+def is_about_the_message(reply: str) -> bool:
+    """Whether a refusal after DATA is about what the message says (too big, a policy or
+    spam filter: RFC 3463's 5.3.4, 5.6.x, 5.7.x), not about the mailbox.
+
+    Each message goes to one recipient, so any other refusal after DATA refuses that
+    recipient, as servers that check mailboxes late (after a content scan) do.
+    """
+    words = reply.split()
+    enhanced = words[1] if len(words) > 1 else ""
+    return enhanced == "5.3.4" or enhanced.startswith(("5.6.", "5.7."))
 
 
 def outcome_of_code(code: int) -> Outcome:
@@ -160,6 +176,10 @@ def classify(error: Exception) -> SendFailure:
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         code, message = next(iter(error.recipients.values()))
         return SendFailure(outcome_of_code(code), reply_text(code, message), True)
+    if isinstance(error, smtplib.SMTPDataError):
+        text = reply_text(error.smtp_code, error.smtp_error)
+        outcome = outcome_of_code(error.smtp_code)
+        return SendFailure(outcome, text, not is_about_the_message(text))
     if isinstance(error, smtplib.SMTPResponseException):
         return SendFailure(
             outcome_of_code(error.smtp_code), reply_text(error.smtp_code, error.smtp_error)

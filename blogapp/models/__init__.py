@@ -4,7 +4,16 @@ from .backups import Backup
 from .bulletins import Bulletin, BulletinFeed, RemovedFeedItem
 from .comments import ANONYMOUS, DELETED_USER, REMOVED_STATES, Comment, CommentState
 from .digests import UNFINISHED_STATES, DeliveryState, DigestDelivery, DigestRun
-from .mail import QueuedMail, ReceivedReport, ReportKind, Suppression, SuppressionReason
+from .mail import (
+    DIGEST_ONLY_REASONS,
+    LIFTABLE_REASONS,
+    QueuedMail,
+    ReceivedReport,
+    ReportKind,
+    Suppression,
+    SuppressionLift,
+    SuppressionReason,
+)
 from .moderation import CommentRemoval, CommentReport, ModerationMailing, SiteSetting
 from .posts import Label, Post, PostKind, PostStatus, Series, post_labels
 from .subscriptions import Subscription
@@ -15,6 +24,8 @@ from .users import Role, User
 __all__ = [
     "ANONYMOUS",
     "DELETED_USER",
+    "DIGEST_ONLY_REASONS",
+    "LIFTABLE_REASONS",
     "REMOVED_STATES",
     "UNFINISHED_STATES",
     "Backup",
@@ -41,6 +52,7 @@ __all__ = [
     "SiteSetting",
     "Subscription",
     "Suppression",
+    "SuppressionLift",
     "SuppressionReason",
     "UTCDateTime",
     "Upload",

@@ -45,6 +45,8 @@ class DeliveryState(enum.StrEnum):
     CANCELLED = "cancelled"
     #: The address is suppressed (it bounced, complained or an editor stopped it): not sent.
     SUPPRESSED = "suppressed"
+    #: Sent, and a bounce report about it came back afterwards.
+    BOUNCED = "bounced"
 
 
 UNFINISHED_STATES = (DeliveryState.PENDING, DeliveryState.SENDING)

@@ -58,6 +58,18 @@ class SuppressionReason(enum.StrEnum):
     COMPLAINT = "complaint"
     #: An editor suppressed it.
     MANUAL = "manual"
+    #: Mail to the address kept failing for a while (BOUNCE_SOFT_LIMIT temporary failures).
+    SOFT_BOUNCES = "soft_bounces"
+
+
+#: Reasons that stop only the digest: a complaint means "not this list", not "not me",
+#: so the mail a reader asks for (a password reset) still reaches them.
+DIGEST_ONLY_REASONS = frozenset({SuppressionReason.COMPLAINT})
+#: Reasons a reader may lift by confirming the address again (an editor's stop is the
+#: editor's to lift).
+LIFTABLE_REASONS = frozenset(
+    {SuppressionReason.BOUNCE, SuppressionReason.COMPLAINT, SuppressionReason.SOFT_BOUNCES}
+)
 
 
 class ReportKind(enum.StrEnum):
@@ -81,6 +93,10 @@ class ReceivedReport(db.Model):
     recipient: Mapped[str | None] = mapped_column(String(320))
     #: What was found in it, in a few words (status codes, feedback type…).
     summary: Mapped[str | None] = mapped_column(Text)
+    #: A provider's own name for the event (``mailgun:<token>``…), so a replay is kept once.
+    event_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    #: What kind of message it was about (``digest``, a template name), when known.
+    mail_kind: Mapped[str | None] = mapped_column(String(40))
 
 
 class Suppression(db.Model):
@@ -98,3 +114,16 @@ class Suppression(db.Model):
 
     def __repr__(self) -> str:
         return f"<Suppression {self.address} {self.reason}>"
+
+
+class SuppressionLift(db.Model):
+    """A suppression a reader ended by confirming their address again: who, what and when."""
+
+    __tablename__ = "mail_suppression_lifts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(320), index=True)
+    reason: Mapped[SuppressionReason] = mapped_column(text_enum(SuppressionReason))
+    suppressed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    lifted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -99,6 +99,11 @@ def stop_subscription_of_deleted_account(user: User) -> None:
     _stop(subscription_of(user))
 
 
+def stop_subscription_after_complaint(user: User) -> bool:
+    """The reader marked the digest as spam: stop it in the caller's transaction."""
+    return _stop(subscription_of(user))
+
+
 def stop_subscription(user: User) -> bool:
     """Stop the reader's daily email; False if it was not running."""
     stopped = _stop(subscription_of(user))

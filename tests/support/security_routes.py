@@ -47,6 +47,7 @@ from .security_targets import (
     forged_confirmation_link,
     forged_email_change_link,
     forged_reset_link,
+    forged_resume_mail_link,
     forged_unsubscribe_link,
     future_bulletin,
     future_bulletin_address,
@@ -68,6 +69,7 @@ from .security_targets import (
     public_post_month,
     public_post_year,
     reset_link,
+    resume_mail_link,
     scheduled_post,
     scheduled_post_address,
     scheduled_post_month,
@@ -205,6 +207,10 @@ ACCESS: dict[str, list[Case]] = {
         Case(confirmation_link, EVERYONE),
         Case(forged_confirmation_link, NOBODY, refusals=TOKEN_REFUSED),
     ],
+    "account.resume_mail": [
+        Case(resume_mail_link, EVERYONE),
+        Case(forged_resume_mail_link, NOBODY, refusals=TOKEN_REFUSED),
+    ],
     "account.confirm_email_change": [
         Case(email_change_link, EVERYONE),
         Case(forged_email_change_link, NOBODY, refusals=TOKEN_REFUSED),
@@ -272,6 +278,7 @@ ATTEMPTS: dict[str, Attempt] = {
         READER_A, data={"delete-current_password": TEST_PASSWORD, "delete-understood": "y"}
     ),
     "account.log_out_everywhere": Attempt(READER_A),
+    "account.ask_to_resume_mail": Attempt(READER_A),
     "admin.add_feed_page": Attempt(
         ADMIN, data={"name": "A union", "url": f"{CLOSED_PORT_URL}/another.xml"}
     ),

@@ -5,7 +5,9 @@ from blogapp.auth.tokens import confirmation_token, email_change_token, reset_to
 from blogapp.blog.operations import unpublish_post
 from blogapp.comments.operations import remove_comment
 from blogapp.extensions import db
-from blogapp.models import CommentState, Post, PostStatus
+from blogapp.mail.lifting import lift_token
+from blogapp.mail.suppression import suppress
+from blogapp.models import CommentState, Post, PostStatus, SuppressionReason
 from blogapp.subscriptions.tokens import unsubscribe_token
 
 from .security import READER_A, READER_B, Cast, Target, made_with_another_key
@@ -251,3 +253,20 @@ def post_with_held_comment(cast: Cast) -> Target:
     """A public post, and B's comment on it waiting for approval (named in the reply form)."""
     held = cast.comment(cast[READER_B], CommentState.PENDING)
     return Target({"post_id": held.post.id}, held.body, form={"reply_to": held.id})
+
+
+def bounced_person(cast: Cast):
+    person = cast.person("Bounced")
+    entry = suppress(person.email, SuppressionReason.BOUNCE)
+    db.session.commit()
+    return person, entry
+
+
+def resume_mail_link(cast: Cast) -> Target:
+    return Target({"token": lift_token(*bounced_person(cast))})
+
+
+def forged_resume_mail_link(cast: Cast) -> Target:
+    """A link lifting someone's suppression, as it would be if the site had signed it."""
+    person, entry = bounced_person(cast)
+    return Target({"token": made_with_another_key(cast.app, lambda: lift_token(person, entry))})

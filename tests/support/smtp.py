@@ -25,6 +25,8 @@ class Mailbox:
     """What the server accepted.
 
     ``refuse`` makes it answer RCPT TO for an address with 550 (permanent);
+    ``refuse_after_data`` maps an address to the reply DATA gets for a message to it
+    (a server that checks the mailbox, or the content, only after the message);
     ``defer(address, times)`` answers 451 (temporary) for its next ``times`` attempts;
     ``hang_up_after(count)`` accepts ``count`` more messages, then answers every MAIL FROM
     with 421 (the server is closing the connection) until ``stop_hanging_up()``.
@@ -37,6 +39,7 @@ class Mailbox:
 
     arrived: list[Received] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
+    refuse_after_data: dict[str, str] = field(default_factory=dict)
     deferrals: dict[str, int] = field(default_factory=dict)
     tried: list[str] = field(default_factory=list)
     accepting: int | None = None
@@ -73,6 +76,9 @@ class Mailbox:
         self.accepting = None
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        for address in envelope.rcpt_tos:
+            if address.lower() in self.refuse_after_data:
+                return self.refuse_after_data[address.lower()]
         message = message_from_bytes(envelope.original_content, policy=policy.default)
         self.arrived.append(
             Received(
@@ -103,6 +109,7 @@ class Mailbox:
         """Forget what was sent so far, queued mail included, and the refusals."""
         self.received.clear()
         self.refuse.clear()
+        self.refuse_after_data.clear()
         self.deferrals.clear()
         self.tried.clear()
         self.accepting = None

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from support.accounts import TEST_PASSWORD
 from support.digests import FRIDAY_EVENING, SATURDAY, at
+from support.reports import READER, dsn
 
 from blogapp.dates import utcnow
 from blogapp.digest.runs import run_digest
@@ -109,6 +110,26 @@ def test_past_runs_are_listed_with_their_counts(editor_client, subscriber, make_
     assert '<td class="count--sent" data-label="Sent">1</td>' in page
     assert '<td class="count--skipped" data-label="Nothing new">1</td>' in page
     assert '<td class="count--failed" data-label="Failed">1</td>' in page
+
+
+def test_a_bounce_report_shows_the_delivery_as_bounced(
+    app, editor_client, subscriber, make_post, mailbox
+):
+    app.config["BOUNCE_ADDRESS"] = "bounces@blog.example"
+    make_post("Caseloads at breaking point", published_at=FRIDAY_EVENING)
+    subscriber("kept@example.org")
+    subscriber(READER)
+    run_digest(clock=at(SATURDAY))
+    (envelope,) = [item.sender for item in mailbox.received if item.recipients == [READER]]
+
+    result = app.test_cli_runner().invoke(
+        args=["mail", "receive"], input=dsn(envelope, "failed", "5.1.1")
+    )
+
+    assert result.exit_code == 0, result.output
+    page = editor_client.get("/admin/digest").text
+    assert '<td class="count--sent" data-label="Sent">1</td>' in page
+    assert '<td class="count--bounced" data-label="Bounced">1</td>' in page
 
 
 MESSAGE = (

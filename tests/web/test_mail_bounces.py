@@ -6,15 +6,15 @@ import socket
 
 import pytest
 from sqlalchemy import select
+from support.reports import READER, arf, dsn
 from support.smtp import free_port
 
-from blogapp.auth.mails import send_confirmation
+from blogapp.auth.mails import send_confirmation, send_reset_link
 from blogapp.extensions import db
 from blogapp.mail.listener import start_listener
 from blogapp.mail.suppression import is_suppressed
 from blogapp.models import ReceivedReport, ReportKind, Suppression, SuppressionReason, User
-
-READER = "reader@example.org"
+from blogapp.subscriptions.operations import save_subscription, subscription_of
 
 
 @pytest.fixture
@@ -28,86 +28,6 @@ def envelope(app, make_user, mailbox) -> str:
     (received,) = mailbox.received
     mailbox.clear()
     return received.sender
-
-
-def dsn(to: str, action: str, status: str, recipient: str = READER) -> bytes:
-    """A delivery status notification as Postfix writes one (RFC 3464)."""
-    return f"""\
-Return-Path: <>
-Delivered-To: {to}
-From: MAILER-DAEMON@mx.example.org (Mail Delivery System)
-To: {to}
-Subject: Undelivered Mail Returned to Sender
-MIME-Version: 1.0
-Content-Type: multipart/report; report-type=delivery-status; boundary="B1"
-
---B1
-Content-Type: text/plain; charset=us-ascii
-
-I'm sorry to have to inform you that your message could not be delivered.
-
---B1
-Content-Type: message/delivery-status
-
-Reporting-MTA: dns; mx.example.org
-Arrival-Date: Mon, 7 Dec 2026 07:00:01 +0000
-
-Final-Recipient: rfc822; {recipient}
-Original-Recipient: rfc822;{recipient}
-Action: {action}
-Status: {status}
-Diagnostic-Code: smtp; 550 5.1.1 <{recipient}>: Recipient address rejected
-
---B1
-Content-Type: text/rfc822-headers
-
-Return-Path: <{to}>
-From: On Probation <noreply@blog.example>
-To: {recipient}
-Subject: Confirm your email address
-
---B1--
-""".replace("\n", "\r\n").encode()
-
-
-def arf(envelope: str, feedback_type: str = "abuse") -> bytes:
-    """A feedback-loop complaint as a mailbox provider sends one (RFC 5965)."""
-    return f"""\
-From: <staff@hotmail.example>
-To: <fbl@blog.example>
-Subject: Complaint about a message from blog.example
-MIME-Version: 1.0
-Content-Type: multipart/report; report-type=feedback-report; boundary="part1"
-
---part1
-Content-Type: text/plain; charset="US-ASCII"
-
-This is an email abuse report for an email message received from IP 192.0.2.1.
-
---part1
-Content-Type: message/feedback-report
-
-Feedback-Type: {feedback_type}
-User-Agent: SomeGenerator/1.0
-Version: 1
-Original-Mail-From: <{envelope}>
-Original-Rcpt-To: <{READER}>
-Arrival-Date: Mon, 7 Dec 2026 07:00:03 +0000
-Source-IP: 192.0.2.1
-
---part1
-Content-Type: message/rfc822
-Content-Disposition: inline
-
-Return-Path: <{envelope}>
-From: On Probation <noreply@blog.example>
-To: {READER}
-Subject: Your digest
-Message-ID: <1@blog.example>
-
-The digest.
---part1--
-""".replace("\n", "\r\n").encode()
 
 
 def receive(app, raw: bytes, *args: str) -> str:
@@ -162,6 +82,23 @@ def test_a_complaint_suppresses_the_reader_at_once(app, envelope):
     (report,) = reports()
     assert (report.kind, report.recipient) == (ReportKind.COMPLAINT, READER)
     assert suppressions() == [(READER, SuppressionReason.COMPLAINT)]
+
+
+def test_a_complaint_stops_the_digest_and_nothing_the_reader_asks_for(app, envelope, mailbox):
+    user = db.session.scalar(select(User).where(User.email == READER))
+    user.email_confirmed_at = user.created_at
+    db.session.commit()
+    save_subscription(user, True, True)
+
+    receive(app, arf(envelope))
+
+    db.session.expire_all()
+    assert not subscription_of(user).active
+    assert is_suppressed(READER, "digest")
+    with app.test_request_context():
+        assert send_reset_link(user)
+    db.session.commit()
+    assert [m["To"] for m in mailbox.messages] == [READER]
 
 
 def test_a_report_that_is_not_a_complaint_changes_nothing(app, envelope):

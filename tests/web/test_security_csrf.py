@@ -3,7 +3,8 @@
 Driven by the app's URL map: each rule taking POST (or PUT, PATCH, DELETE) is sent by
 someone with the right to act, exactly as their form would send it but without the token,
 with a wrong one, or with another session's; each is answered with the styled 400 page
-and changes nothing. The RFC 8058 one-click unsubscribe is the one documented exemption.
+and changes nothing. The RFC 8058 one-click unsubscribe and the mail providers' signed
+webhooks are the documented exemptions.
 """
 
 from pathlib import Path
@@ -27,7 +28,13 @@ from blogapp.extensions import csrf
 
 #: A mail client unsubscribing from a List-Unsubscribe-Post header has no cookie and no
 #: form: RFC 8058 says the POST carries only ``List-Unsubscribe=One-Click``.
-DOCUMENTED_EXEMPTIONS = {"subscriptions.unsubscribe_now"}
+#: Mail providers' webhooks are machine calls proved by their signature or secret.
+DOCUMENTED_EXEMPTIONS = {
+    "subscriptions.unsubscribe_now",
+    "mail_webhooks.mailgun_webhook",
+    "mail_webhooks.postmark_webhook",
+    "mail_webhooks.ses_webhook",
+}
 
 
 def exempt_endpoints(app: Flask) -> set[str]:
@@ -59,7 +66,7 @@ def bad_token(cast: Cast, kind: str) -> str | None:
     return cast.app.test_client().csrf_token("/auth/login")
 
 
-def test_the_one_click_unsubscribe_is_the_only_exemption(app):
+def test_the_one_click_unsubscribe_and_the_webhooks_are_the_only_exemptions(app):
     assert exempt_endpoints(app) == DOCUMENTED_EXEMPTIONS
     assert app.config["WTF_CSRF_ENABLED"]
     assert set(app.config.get("WTF_CSRF_METHODS", CHANGING_METHODS)) >= CHANGING_METHODS
