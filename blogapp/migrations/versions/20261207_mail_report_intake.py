@@ -2,7 +2,7 @@
 record of suppressions readers lifted
 
 Revision ID: 20261207_mail_report_intake
-Revises: 20261207_mail_suppression
+Revises: 20261207_comment_moderation
 Create Date: 2026-12-07 04:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '20261207_mail_report_intake'
-down_revision = '20261207_mail_suppression'
+down_revision = '20261207_comment_moderation'
 branch_labels = None
 depends_on = None
 
