@@ -20,7 +20,7 @@ from blogapp.dates import utcnow
 from blogapp.extensions import db
 from blogapp.images import store_image
 from blogapp.mail.catcher import outbox_folder, save_to_outbox
-from blogapp.models import Comment, CommentState, Post, PostStatus, Role, Upload, User
+from blogapp.models import Comment, CommentState, Post, PostKind, PostStatus, Role, Upload, User
 from blogapp.subscriptions.operations import save_subscription
 from blogapp.text import render_comment_text
 
@@ -149,6 +149,13 @@ class Cast:
         }[status]
         values = PostFields(title=title, body_source=f"The body of {title}.", **fields)
         return create_post(values, self.people[EDITOR], status, when)
+
+    def page(self, status: PostStatus = PostStatus.PUBLISHED) -> Post:
+        """A page (an hour old), or a draft one."""
+        title = self.unique("Secret page")
+        when = None if status == PostStatus.DRAFT else utcnow() - timedelta(hours=1)
+        values = PostFields(title=title, body_source=f"The body of {title}.")
+        return create_post(values, self.people[EDITOR], status, when, PostKind.PAGE)
 
     def comment(
         self, author: User, state: CommentState = CommentState.VISIBLE, post: Post | None = None

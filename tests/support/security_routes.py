@@ -33,6 +33,7 @@ from .security import (
     reading_rules,
 )
 from .security_targets import (
+    address_of_page_with_held_comment,
     address_of_post_with_held_comment,
     another_reader,
     bulletin,
@@ -41,6 +42,7 @@ from .security_targets import (
     comment_on_unpublished_post,
     comment_removed_by_b,
     confirmation_link,
+    draft_page_address,
     draft_post,
     email_change_link,
     feed,
@@ -55,6 +57,8 @@ from .security_targets import (
     label_of_public_post,
     label_only_on_scheduled_post,
     nothing,
+    old_address_of_draft_page,
+    old_address_of_public_page,
     old_address_of_public_post,
     old_address_of_scheduled_post,
     old_comment_feed_of_public_post,
@@ -64,6 +68,7 @@ from .security_targets import (
     old_label_feed_address,
     outbox_message,
     post_with_held_comment,
+    public_page_address,
     public_post,
     public_post_address,
     public_post_month,
@@ -158,6 +163,15 @@ ACCESS: dict[str, list[Case]] = {
     "legacy.old_post": [
         Case(old_address_of_public_post, EVERYONE),
         Case(old_address_of_scheduled_post, NOBODY),
+    ],
+    "blog.page": [
+        Case(public_page_address, EVERYONE),
+        Case(draft_page_address, NOBODY),
+        Case(address_of_page_with_held_comment, EVERYONE, shown_to=OWNER_B_AND_EDITORS),
+    ],
+    "legacy.old_page": [
+        Case(old_address_of_public_page, EVERYONE),
+        Case(old_address_of_draft_page, NOBODY),
     ],
     "legacy.old_label": [Case(old_label_address, EVERYONE)],
     "legacy.old_label_feed": [Case(old_label_feed_address, EVERYONE)],

@@ -73,6 +73,35 @@ def with_old_address(post: Post) -> dict[str, object]:
     return {"year": post.published_year, "month": post.published_month, "name": name}
 
 
+def public_page_address(cast: Cast) -> Target:
+    return Target({"slug": cast.page().slug})
+
+
+def draft_page_address(cast: Cast) -> Target:
+    page = cast.page(PostStatus.DRAFT)
+    return Target({"slug": page.slug}, page.title)
+
+
+def address_of_page_with_held_comment(cast: Cast) -> Target:
+    """A public page under which reader B's comment waits for approval."""
+    held = cast.comment(cast[READER_B], CommentState.PENDING, cast.page())
+    return Target({"slug": held.post.slug}, held.body)
+
+
+def old_address_of_public_page(cast: Cast) -> Target:
+    page = cast.page()
+    page.legacy_path = f"/p/{page.slug}-on-blogger.html"
+    db.session.commit()
+    return Target({"name": f"{page.slug}-on-blogger"})
+
+
+def old_address_of_draft_page(cast: Cast) -> Target:
+    page = cast.page(PostStatus.DRAFT)
+    page.legacy_path = f"/p/{page.slug}-on-blogger.html"
+    db.session.commit()
+    return Target({"name": f"{page.slug}-on-blogger"}, page.title)
+
+
 def old_address_of_public_post(cast: Cast) -> Target:
     return Target(with_old_address(cast.post()))
 
