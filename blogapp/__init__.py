@@ -13,6 +13,7 @@ from .bulletins import settings as bulletin_settings
 from .caching import register_caching
 from .caching import settings as cache_settings
 from .changes import register_change_journal
+from .comments import settings as comment_settings
 from .cli import register_cli
 from .config import load_config
 from .database import configure_sqlite_connections
@@ -42,6 +43,7 @@ FEATURE_SETTINGS = (
     bulletin_settings,
     cache_settings,
     import_settings,
+    comment_settings,
 )
 
 

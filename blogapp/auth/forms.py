@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, Field, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
-from ..forms import BlogForm
+from ..forms import BlogForm, PersonOnlyForm
 from ..typed_text import control_characters_problem
 from .rules import PASSWORD_MAX_LENGTH, display_name_problem, password_problem
 
@@ -74,7 +74,7 @@ class LoginForm(BlogForm):
     submit = SubmitField("Log in")
 
 
-class RegisterForm(BlogForm):
+class RegisterForm(PersonOnlyForm):
     email = email_field()
     display_name = display_name_field()
     password, password_again = new_password_fields()
