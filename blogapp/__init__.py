@@ -13,8 +13,8 @@ from .bulletins import settings as bulletin_settings
 from .caching import register_caching
 from .caching import settings as cache_settings
 from .changes import register_change_journal
-from .comments import settings as comment_settings
 from .cli import register_cli
+from .comments import settings as comment_settings
 from .config import load_config
 from .database import configure_sqlite_connections
 from .dates import register_date_filters

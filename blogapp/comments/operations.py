@@ -11,7 +11,12 @@ from ..extensions import db
 from ..models import Comment, CommentReport, CommentState, Post, User
 from ..signals import comment_published
 from ..text import render_comment_text
-from ..typed_text import has_control_characters, is_blank
+from ..typed_text import (
+    DIRECTION_OVERRIDES_MESSAGE,
+    has_control_characters,
+    has_direction_overrides,
+    is_blank,
+)
 from .permissions import commenting_refusal, may_remove
 from .screening import hold_reason
 
@@ -55,6 +60,8 @@ def comment_body_problem(body: str) -> str | None:
         )
     if has_control_characters(body):
         return "The comment contains control characters that cannot be shown; please retype it."
+    if has_direction_overrides(body):
+        return DIRECTION_OVERRIDES_MESSAGE
     return None
 
 
