@@ -44,28 +44,41 @@ def is_dropped(character: str) -> bool:
     return character.isspace() or unicodedata.category(character) in ("Mn", "Me", "Cf", "Cc")
 
 
-def name_skeleton(name: str) -> str:
-    """What ``name`` looks like to a reader: names with the same skeleton pass for each other."""
-    bare = "".join(c for c in unicodedata.normalize("NFKD", name) if not is_dropped(c))
-    mapped = "".join(prototype_of(character) for character in bare.casefold())
-    return "".join(c for c in unicodedata.normalize("NFKD", mapped) if not is_dropped(c)).casefold()
+def visible_letters(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not is_dropped(c))
+
+
+def look_alike(text: str) -> str:
+    return "".join(prototype_of(character) for character in text)
+
+
+def name_skeletons(name: str) -> frozenset[str]:
+    """What ``name`` looks like to a reader: two names that share a skeleton pass for each other.
+
+    Two, because case hides some look-alikes and makes others: "JIM" is "Jim" once both are
+    lower-case, while Greek "Ε" passes for "E" only as a capital.
+    """
+    letters = visible_letters(name)
+    lower_first = look_alike(letters.casefold())
+    alike_first = look_alike(look_alike(letters).casefold())
+    return frozenset(visible_letters(shape).casefold() for shape in (lower_first, alike_first))
 
 
 @cache
 def blog_word_skeletons() -> frozenset[str]:
-    return frozenset(name_skeleton(word) for word in BLOG_WORDS)
+    return frozenset().union(*(name_skeletons(word) for word in BLOG_WORDS))
 
 
 def blog_word_problem(name: str) -> str | None:
     """Why ``name`` would pass for one of the blog's own labels, or None."""
-    if name_skeleton(name) in blog_word_skeletons():
+    if name_skeletons(name) & blog_word_skeletons():
         return f"“{name.strip()}” is how the blog shows other people; please choose another name."
     return None
 
 
 def editor_name_problem(name: str, renaming: User | None = None) -> str | None:
     """Why ``name`` would pass for an editor's (other than ``renaming``'s own), or None."""
-    skeleton = name_skeleton(name)
+    skeletons = name_skeletons(name)
     editors = db.session.execute(
         select(User.id, User.display_name).where(
             User.role.in_((Role.EDITOR, Role.ADMIN)), User.deleted_at.is_(None)
@@ -73,7 +86,7 @@ def editor_name_problem(name: str, renaming: User | None = None) -> str | None:
     )
     own_id = renaming.id if renaming is not None else None
     for editor_id, editor_name in editors:
-        if editor_id != own_id and name_skeleton(editor_name) == skeleton:
+        if editor_id != own_id and name_skeletons(editor_name) & skeletons:
             return (
                 f"“{name.strip()}” looks like the name of one of the blog's editors; "
                 "please choose another name."
