@@ -64,6 +64,11 @@ def name_skeletons(name: str) -> frozenset[str]:
     return frozenset(visible_letters(shape).casefold() for shape in (lower_first, alike_first))
 
 
+def names_clash(name: str, other: str) -> bool:
+    """True when a reader could take ``name`` for ``other``."""
+    return bool(name_skeletons(name) & name_skeletons(other))
+
+
 @cache
 def blog_word_skeletons() -> frozenset[str]:
     return frozenset().union(*(name_skeletons(word) for word in BLOG_WORDS))
