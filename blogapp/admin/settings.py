@@ -28,6 +28,11 @@ class SiteSettingsForm(BlogForm):
     )
 
 
+def one_a_line(text: str) -> str:
+    """The block list as editors see it again: one entry a line, without blank lines."""
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
 @bp.route("/settings", methods=["GET", "POST"])
 def site_settings() -> str | Response | tuple[str, int]:
     form = SiteSettingsForm(obj=load_site_settings())
@@ -39,7 +44,7 @@ def site_settings() -> str | Response | tuple[str, int]:
     save_site_settings(
         SiteSettings(
             hold_first_comments=form.hold_first_comments.data,
-            blocked_terms=(form.blocked_terms.data or "").strip(),
+            blocked_terms=one_a_line(form.blocked_terms.data or ""),
         )
     )
     flash("The settings are saved.", "success")
