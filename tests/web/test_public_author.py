@@ -86,7 +86,7 @@ def test_editors_see_who_wrote_it_on_the_moderation_page(client, anonymous_threa
     asker_client.submit(f"/comments/{answer.id}/report", {"reason": "Rude."})
     client.login(editor.email, TEST_PASSWORD)
     page = client.get("/admin/comments?show=reported").text
-    assert f"<bdi>{SECRET}</bdi> &lt;sam@example.org&gt;" in page
+    assert f"{SECRET} &lt;sam@example.org&gt;" in page
     assert "shown as Anonymous" in page
 
 
