@@ -5,8 +5,6 @@ WTForms asks its form's translations for every message it was not given, so one 
 covers every field and validator; a form that names its own message keeps it.
 """
 
-from datetime import timedelta
-
 from flask import current_app
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -97,10 +95,10 @@ class BlogForm(FlaskForm):
 
 #: What a form asks a visitor to do when it took them for a script.
 TRY_AGAIN = (
-    "That was sent too quickly for us to be sure a person sent it. "
+    "We could not be sure a person sent that, perhaps because it came very quickly. "
     "Please check what you typed and send it again."
 )
-#: Why a form looks sent by a script, as the editors are told.
+#: Why a form looks sent by a script, as the log tells whoever runs the site.
 TOO_FAST = "sent faster than a person types"
 TRAP_FILLED = "filled in the field hidden from people"
 
@@ -151,7 +149,7 @@ class HumanForm(BlogForm):
         """Why this form looks sent by a script, or None when a person may have sent it."""
         if (self.website.data or "").strip():
             return TRAP_FILLED
-        least = timedelta(seconds=current_app.config["COMMENT_MIN_SECONDS"]).total_seconds()
+        least = float(current_app.config["COMMENT_MIN_SECONDS"])
         if least <= 0:
             return None
         seconds = self.form_shown_at.seconds_shown()

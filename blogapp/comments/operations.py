@@ -1,5 +1,6 @@
 """Writing comments: posting, replying, removing, reporting; every change recounts its post."""
 
+import logging
 from collections.abc import Iterable
 
 from sqlalchemy import func, select, update
@@ -20,6 +21,7 @@ from ..typed_text import (
 from .permissions import commenting_refusal, may_remove
 from .screening import hold_reason
 
+log = logging.getLogger(__name__)
 COMMENT_MAX_LENGTH = 4096
 REPORT_REASON_MAX_LENGTH = 1000
 
@@ -130,7 +132,7 @@ def post_comment(
     problem = comment_body_problem(body)
     if problem:
         raise CommentError(problem)
-    held = hold_reason(author, body, sign_of_a_script) is not None
+    held_because = hold_reason(author, body, sign_of_a_script)
     comment = Comment(
         post=post,
         user=author,
@@ -140,13 +142,15 @@ def post_comment(
         body=body,
         body_html=render_comment_text(body),
         created_at=utcnow(),
-        state=CommentState.PENDING if held else CommentState.VISIBLE,
+        state=CommentState.PENDING if held_because else CommentState.VISIBLE,
     )
     db.session.add(comment)
     db.session.flush()
     recount_comments([post.id])
     db.session.commit()
-    if comment.is_visible:
+    if held_because:
+        log.info("comment %s held for review: %s", comment.id, held_because)
+    else:
         comment_published.send(comment)
     return comment
 
