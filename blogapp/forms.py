@@ -1,10 +1,18 @@
-"""The base of every form: WTForms' stock messages said in the blog's voice.
+"""The base of every form: WTForms' stock messages said in the blog's voice, and the quiet
+checks that tell a person from a script without asking either of them anything.
 
 WTForms asks its form's translations for every message it was not given, so one table here
 covers every field and validator; a form that names its own message keeps it.
 """
 
+from flask import current_app
 from flask_wtf import FlaskForm
+from itsdangerous import BadSignature, URLSafeSerializer
+from markupsafe import Markup
+from wtforms import Field, HiddenField
+from wtforms.widgets import HiddenInput
+
+from .dates import utcnow
 
 #: WTForms' stock English, and what the blog says instead: what is wrong and what to do.
 BLOG_VOICE = {
@@ -83,3 +91,78 @@ class BlogForm(FlaskForm):
     class Meta(FlaskForm.Meta):
         def get_translations(self, form: FlaskForm) -> BlogVoice:
             return BLOG_VOICE_MESSAGES
+
+
+#: What a form asks a visitor to do when it took them for a script.
+TRY_AGAIN = (
+    "We could not be sure a person sent that, perhaps because it came very quickly. "
+    "Please check what you typed and send it again."
+)
+#: Why a form looks sent by a script, as the log tells whoever runs the site.
+TOO_FAST = "sent faster than a person types"
+TRAP_FILLED = "filled in the field hidden from people"
+
+
+def shown_at_signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="form-shown-at")
+
+
+class ShownAtField(HiddenField):
+    """When the form was shown, signed, so a script cannot claim it read the page for long."""
+
+    def _value(self) -> str:
+        return self.data or shown_at_signer().dumps(utcnow().timestamp())
+
+    def seconds_shown(self) -> float | None:
+        """Seconds since the form was shown; None when the time is missing or forged."""
+        try:
+            shown = float(shown_at_signer().loads(self.data or ""))
+        except (BadSignature, TypeError, ValueError):
+            return None
+        return utcnow().timestamp() - shown
+
+
+class TrapInput(HiddenInput):
+    """A text box placed off-screen, out of the tab order and hidden from screen readers.
+
+    It is a ``HiddenInput`` so that ``form.hidden_tag()``, which every form template already
+    calls, puts it in the page; people never see it, scripts that fill every box do.
+    """
+
+    input_type = "text"
+
+    def __call__(self, field: Field, **kwargs: object) -> Markup:
+        box = super().__call__(field, tabindex="-1", autocomplete="off", value="", **kwargs)
+        return Markup('<div class="form-trap" aria-hidden="true">{}{}</div>').format(
+            field.label(), box
+        )
+
+
+class HumanForm(BlogForm):
+    """A form that notices scripts: a box no person fills, and a minimum time to fill it in
+    (``COMMENT_MIN_SECONDS``); what to do with a script's form is the form's own choice."""
+
+    form_shown_at = ShownAtField()
+    website = HiddenField("Leave this box empty", widget=TrapInput())
+
+    def sign_of_a_script(self) -> str | None:
+        """Why this form looks sent by a script, or None when a person may have sent it."""
+        if (self.website.data or "").strip():
+            return TRAP_FILLED
+        least = float(current_app.config["COMMENT_MIN_SECONDS"])
+        if least <= 0:
+            return None
+        seconds = self.form_shown_at.seconds_shown()
+        return TOO_FAST if seconds is None or seconds < least else None
+
+
+class PersonOnlyForm(HumanForm):
+    """A form a script cannot send: the visitor is asked to send it again instead."""
+
+    def validate(self, extra_validators: dict | None = None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid and self.sign_of_a_script():
+            self.form_errors.append(TRY_AGAIN)
+            self.form_shown_at.data = None
+            return False
+        return valid

@@ -51,6 +51,12 @@ def failed(response: Response) -> bool:
     return response.status_code >= 400
 
 
+def accepted(response: Response) -> bool:
+    """Count an attempt only when it was acted on: a form sent back for correcting (or
+    refused because it had expired) does not use up the sender's allowance."""
+    return response.status_code < 400
+
+
 def configure_rate_limits(app: Flask) -> None:
     """Fall back to memory when the storage fails, and never wait long for Redis."""
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)

@@ -7,6 +7,7 @@ without a restart.
 
 from dataclasses import dataclass, fields
 
+from flask import current_app
 from sqlalchemy import select
 
 from . import changes
@@ -17,8 +18,10 @@ from .models import SiteSetting
 @dataclass
 class SiteSettings:
     #: Comments held for approval from each account until this many of its comments were
-    #: approved; 0 publishes every comment at once.
+    #: approved; 0 publishes every comment at once. Until the editors choose, TRUSTED_AFTER.
     hold_first_comments: int = 0
+    #: Words and web domains, one a line, that hold a comment for approval.
+    blocked_terms: str = ""
 
 
 def setting_topics(_setting: SiteSetting, _change: changes.RowChange) -> tuple[str, ...]:
@@ -31,11 +34,11 @@ changes.declare_rows(SiteSetting, setting_topics)
 def load_site_settings() -> SiteSettings:
     """The current settings; those never saved have their defaults."""
     stored = {row.name: row.value for row in db.session.scalars(select(SiteSetting))}
-    settings = SiteSettings()
+    settings = SiteSettings(hold_first_comments=current_app.config["TRUSTED_AFTER"])
     for field in fields(SiteSettings):
         if field.name in stored:
             try:
-                setattr(settings, field.name, int(stored[field.name]))
+                setattr(settings, field.name, field.type(stored[field.name]))
             except ValueError:
                 continue
     return settings

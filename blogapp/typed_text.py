@@ -22,6 +22,24 @@ def has_control_characters(text: str) -> bool:
     )
 
 
+#: Characters that turn the direction of the text after them (U+202A to U+202E, U+2066 to
+#: U+2069): typed into a name or comment, they make the words around it read backwards.
+DIRECTION_OVERRIDES = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+DIRECTION_OVERRIDES_MESSAGE = (
+    "This holds an invisible character that reverses the text around it (such as U+202E); "
+    "please type it again without."
+)
+
+
+def has_direction_overrides(text: str) -> bool:
+    """True when ``text`` holds a character that overrides the direction of what follows.
+
+    The marks that only hint at a direction (U+200E, U+200F) are ordinary in Arabic or Hebrew
+    and stay allowed.
+    """
+    return any(character in DIRECTION_OVERRIDES for character in text)
+
+
 def is_blank(text: str) -> bool:
     """True when nothing visible is left once spaces and invisible format marks are taken out."""
     return all(character.isspace() or unicodedata.category(character) == "Cf" for character in text)

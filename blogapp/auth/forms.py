@@ -2,12 +2,14 @@
 
 from collections.abc import Callable
 
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, Field, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
-from ..forms import BlogForm
+from ..forms import BlogForm, PersonOnlyForm
 from ..typed_text import control_characters_problem
+from .names import editor_name_problem
 from .rules import PASSWORD_MAX_LENGTH, display_name_problem, password_problem
 
 EMAIL_MESSAGE = "Please give an email address like name@example.org."
@@ -54,10 +56,18 @@ def new_password_fields() -> tuple[PasswordField, PasswordField]:
     return password, again
 
 
+def not_an_editors_name(form: FlaskForm, field: Field) -> None:
+    """A reader may not take (or rename themselves to) a name that passes for an editor's."""
+    renaming = current_user if current_user.is_authenticated else None
+    problem = editor_name_problem(field.data or "", renaming)
+    if problem:
+        raise ValidationError(problem)
+
+
 def display_name_field() -> StringField:
     return StringField(
         "Your name, as shown beside your comments",
-        validators=[follows(display_name_problem)],
+        validators=[follows(display_name_problem), not_an_editors_name],
         render_kw={"autocomplete": "nickname", "maxlength": 80},
     )
 
@@ -74,7 +84,7 @@ class LoginForm(BlogForm):
     submit = SubmitField("Log in")
 
 
-class RegisterForm(BlogForm):
+class RegisterForm(PersonOnlyForm):
     email = email_field()
     display_name = display_name_field()
     password, password_again = new_password_fields()

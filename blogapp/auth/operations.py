@@ -18,9 +18,10 @@ _UNKNOWN_USER_HASH = generate_password_hash("not-a-real-password")
 
 
 def account_topics(_user: User, change: changes.RowChange) -> tuple[str, ...]:
-    """An account shows on pages only as the name on its posts and comments: its address,
-    password, settings and sessions are nobody else's business."""
-    if not change.added and change.touches("display_name", "deleted_at"):
+    """An account shows on pages only as the name on its posts and comments (with the Editor
+    badge for editors): its address, password, settings and sessions are nobody else's
+    business."""
+    if not change.added and change.touches("display_name", "deleted_at", "role"):
         return (changes.SITE,)
     return ()
 

@@ -3,15 +3,18 @@
 from functools import cache
 from pathlib import Path
 
-from ..models import ANONYMOUS, DELETED_USER
-from ..typed_text import has_control_characters, is_blank
+from ..typed_text import (
+    DIRECTION_OVERRIDES_MESSAGE,
+    has_control_characters,
+    has_direction_overrides,
+    is_blank,
+)
+from .names import blog_word_problem
 
 PASSWORD_MIN_LENGTH = 10
 PASSWORD_MAX_LENGTH = 200
 DISPLAY_NAME_MAX_LENGTH = 80
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
-#: Names that would pass a reader off as someone else in a thread.
-RESERVED_NAMES = frozenset(name.casefold() for name in (ANONYMOUS, DELETED_USER))
 
 
 @cache
@@ -44,6 +47,6 @@ def display_name_problem(name: str) -> str | None:
         return f"Use at most {DISPLAY_NAME_MAX_LENGTH} characters."
     if has_control_characters(shown) or any(mark in shown for mark in "\t\r\n"):
         return "The name must be one line without control characters; please type it again."
-    if shown.casefold() in RESERVED_NAMES:
-        return f"“{shown}” is how the blog shows other people; please choose another name."
-    return None
+    if has_direction_overrides(shown):
+        return DIRECTION_OVERRIDES_MESSAGE
+    return blog_word_problem(shown)

@@ -1,14 +1,20 @@
 """Second thoughts: an author editing a fresh comment or undoing its removal, and an editor
 putting back a comment they removed."""
 
+import logging
+
 from sqlalchemy import select
 
 from ..dates import utcnow
 from ..extensions import db
 from ..models import Comment, CommentRemoval, CommentState, User
+from ..site_settings import load_site_settings
 from ..text import render_comment_text
 from .operations import CommentError, comment_body_problem, recount_comments
 from .permissions import UNDO_TOO_LATE, edit_refusal, may_undo_removal
+from .screening import content_hold_reason
+
+log = logging.getLogger(__name__)
 
 EDITOR_REMOVED = (CommentState.REMOVED_BY_EDITOR, CommentState.DISCARDED)
 
@@ -24,7 +30,21 @@ def edit_comment(comment: Comment, author: User, body: str) -> None:
     comment.body = body
     comment.body_html = render_comment_text(body)
     comment.edited_at = utcnow()
+    hold_if_now_suspect(comment, author)
     db.session.commit()
+
+
+def hold_if_now_suspect(comment: Comment, author: User) -> None:
+    """An edit that adds what would have held the comment (links, blocked words) takes a
+    published comment back to the editors: editing must not be a way round screening."""
+    if not comment.is_visible or author.is_editor:
+        return
+    reason = content_hold_reason(comment.body, load_site_settings())
+    if reason:
+        comment.state = CommentState.PENDING
+        db.session.flush()
+        recount_comments([comment.post_id])
+        log.info("comment %s held for review after an edit: %s", comment.id, reason)
 
 
 def open_removal(comment: Comment) -> CommentRemoval | None:

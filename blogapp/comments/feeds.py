@@ -40,7 +40,8 @@ def comment_entry(comment: Comment) -> FeedEntry:
         published=comment.created_at,
         updated=comment.created_at,
         author=author,
-        html=comment.body_html,
+        # Isolated, so that right-to-left text cannot turn the reader's page around it.
+        html=f'<div dir="auto">{comment.body_html}</div>',
         summary=excerpt_of(html_to_text(comment.body_html), 200),
     )
 

@@ -5,11 +5,11 @@ from wtforms import BooleanField, HiddenField, TextAreaField
 from wtforms.validators import Length
 
 from ..auth.forms import follows
-from ..forms import BlogForm
+from ..forms import BlogForm, HumanForm, PersonOnlyForm
 from .operations import COMMENT_MAX_LENGTH, REPORT_REASON_MAX_LENGTH, comment_body_problem
 
 
-class CommentForm(BlogForm):
+class CommentForm(HumanForm):
     body = TextAreaField(
         "Your comment",
         validators=[follows(comment_body_problem)],
@@ -38,7 +38,7 @@ class RemoveForm(BlogForm):
     """Only its CSRF token: the button on the confirmation page."""
 
 
-class ReportForm(BlogForm):
+class ReportForm(PersonOnlyForm):
     reason = TextAreaField(
         "What is wrong with it? (optional)",
         validators=[Length(max=REPORT_REASON_MAX_LENGTH)],

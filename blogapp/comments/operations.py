@@ -1,5 +1,6 @@
 """Writing comments: posting, replying, removing, reporting; every change recounts its post."""
 
+import logging
 from collections.abc import Iterable
 
 from flask import current_app
@@ -11,11 +12,17 @@ from ..dates import utcnow
 from ..extensions import db
 from ..models import Comment, CommentRemoval, CommentReport, CommentState, Post, User
 from ..signals import comment_published
-from ..site_settings import load_site_settings
 from ..text import render_comment_text
-from ..typed_text import has_control_characters, is_blank
+from ..typed_text import (
+    DIRECTION_OVERRIDES_MESSAGE,
+    has_control_characters,
+    has_direction_overrides,
+    is_blank,
+)
 from .permissions import commenting_refusal, may_remove
+from .screening import hold_reason
 
+log = logging.getLogger(__name__)
 COMMENT_MAX_LENGTH = 4096
 REPORT_REASON_MAX_LENGTH = 1000
 
@@ -56,6 +63,8 @@ def comment_body_problem(body: str) -> str | None:
         )
     if has_control_characters(body):
         return "The comment contains control characters that cannot be shown; please retype it."
+    if has_direction_overrides(body):
+        return DIRECTION_OVERRIDES_MESSAGE
     return None
 
 
@@ -97,20 +106,6 @@ def lock_posts(post_ids: set[int]) -> None:
     )
 
 
-def approved_comment_count(user: User) -> int:
-    return db.session.scalar(
-        select(func.count(Comment.id)).where(
-            Comment.user_id == user.id, Comment.state == CommentState.VISIBLE
-        )
-    )
-
-
-def must_be_held(author: User) -> bool:
-    """New accounts' first comments wait for an editor when the site setting says so."""
-    hold = load_site_settings().hold_first_comments
-    return hold > 0 and not author.is_editor and approved_comment_count(author) < hold
-
-
 def thread_parent(post: Post, answering: Comment | None) -> Comment | None:
     """The top-level comment a reply joins (a reply to a reply joins the same thread)."""
     if answering is None:
@@ -125,15 +120,22 @@ def thread_parent(post: Post, answering: Comment | None) -> Comment | None:
 
 
 def post_comment(
-    post: Post, author: User, body: str, anonymous: bool, answering: Comment | None = None
+    post: Post,
+    author: User,
+    body: str,
+    anonymous: bool,
+    answering: Comment | None = None,
+    sign_of_a_script: str | None = None,
 ) -> Comment:
-    """Store a comment (or a reply to ``answering``) exactly as typed, rendered once, now."""
+    """Store a comment (or a reply to ``answering``) exactly as typed, rendered once, now;
+    held for an editor when ``screening`` says so (``sign_of_a_script`` comes from its form)."""
     refusal = commenting_refusal(post, author)
     if refusal:
         raise CommentError(refusal, 403)
     problem = comment_body_problem(body)
     if problem:
         raise CommentError(problem)
+    held_because = hold_reason(author, body, sign_of_a_script)
     comment = Comment(
         post=post,
         user=author,
@@ -143,13 +145,15 @@ def post_comment(
         body=body,
         body_html=render_comment_text(body),
         created_at=utcnow(),
-        state=CommentState.PENDING if must_be_held(author) else CommentState.VISIBLE,
+        state=CommentState.PENDING if held_because else CommentState.VISIBLE,
     )
     db.session.add(comment)
     db.session.flush()
     recount_comments([post.id])
     db.session.commit()
-    if comment.is_visible:
+    if held_because:
+        log.info("comment %s held for review: %s", comment.id, held_because)
+    else:
         comment_published.send(comment)
     return comment
 

@@ -1,4 +1,5 @@
-"""The comments' settings: how many readers' reports take a comment out of its thread."""
+"""The comment settings: what holds a comment back for an editor to read first, and how
+many readers' reports take one out of its thread."""
 
 from pathlib import Path
 from typing import Any
@@ -6,6 +7,9 @@ from typing import Any
 #: Environment variables read as they are, and the type each one is parsed as.
 ENVIRONMENT: dict[str, type] = {
     "REPORTS_TO_HIDE": int,
+    "COMMENT_MIN_SECONDS": float,
+    "COMMENT_MAX_LINKS": int,
+    "TRUSTED_AFTER": int,
 }
 
 
@@ -14,4 +18,12 @@ def defaults(_instance: Path) -> dict[str, Any]:
         #: Different readers whose open reports hide a comment until an editor decides
         #: (0 never hides one).
         "REPORTS_TO_HIDE": 3,
+        #: A comment, registration or report sent sooner than this after its form was shown
+        #: came from a script: the comment is held, the others are asked for again.
+        "COMMENT_MIN_SECONDS": 3,
+        #: A comment with more links than this is held for an editor.
+        "COMMENT_MAX_LINKS": 2,
+        #: How many of a reader's comments an editor approves before theirs are published at
+        #: once, until the editors choose another number at /admin/settings.
+        "TRUSTED_AFTER": 1,
     }

@@ -12,7 +12,7 @@ from sqlalchemy import Select, bindparam, select
 
 from ..dates import blog_zone, format_date_time
 from ..extensions import db
-from ..models import Comment, CommentState, Post, User
+from ..models import Comment, CommentState, Post, Role, User
 from ..models.comments import ShownComment
 
 
@@ -27,6 +27,8 @@ class ThreadComment(ShownComment):
     anonymous: bool
     author_name: str | None
     account_name: str | None
+    #: The account is an editor's or an administrator's (whether or not it posted as Anonymous).
+    account_is_editor: bool
     body_html: str
     created_at: datetime
     #: '19 June 2014 at 22:42' in the blog's zone.
@@ -45,11 +47,15 @@ THREAD_COLUMNS = (
     Comment.anonymous,
     Comment.author_name,
     User.display_name,
+    User.role,
     Comment.body_html,
     Comment.created_at,
     Comment.removed_at,
     Comment.edited_at,
 )
+
+
+EDITOR_ROLES = (Role.EDITOR, Role.ADMIN)
 
 
 @dataclass
@@ -108,6 +114,7 @@ def comments_of(post: Post, author: User | None = None) -> list[ThreadComment]:
             anonymous=anonymous,
             author_name=author_name,
             account_name=account_name,
+            account_is_editor=role in EDITOR_ROLES,
             body_html=body_html,
             created_at=created_at,
             shown_time=format_date_time(created_at, zone),
@@ -115,7 +122,7 @@ def comments_of(post: Post, author: User | None = None) -> list[ThreadComment]:
             edited_at=edited_at,
             shown_edit_time=edit_time(created_at, edited_at, zone),
         )
-        for (comment_id, parent_id, user_id, state, anonymous, author_name, account_name,
+        for (comment_id, parent_id, user_id, state, anonymous, author_name, account_name, role,
              body_html, created_at, removed_at, edited_at) in rows
     ]  # fmt: skip
 

@@ -1,11 +1,17 @@
 """Posting, replying to, removing and reporting comments; no JavaScript needed for any."""
 
-from flask import abort, flash, redirect, render_template, url_for
+import time
+from datetime import UTC, datetime
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from ..dates import format_time
+from ..errors import render_error
 from ..extensions import db, limiter
-from ..limits import account_or_ip, configured
+from ..limits import accepted, account_or_ip, configured
 from ..models import Comment, CommentState, Post
 from ..typed_text import whole_number
 from . import amending, bp, operations
@@ -25,7 +31,9 @@ from .threads import can_see
 bp.add_app_template_global(new_comment_form)
 
 REMOVED_BY_AUTHOR = "Your comment has been removed. You can undo this for 10 minutes."
-HELD_MESSAGE = "Thank you. Your comment will appear when an editor has approved it."
+HELD_MESSAGE = (
+    "Thank you. Your comment is held for review: it will appear when an editor has approved it."
+)
 
 
 def post_page(post: Post, comment: Comment | None = None) -> str:
@@ -72,7 +80,7 @@ def render_write_page(
 
 
 @bp.post("/comments/on/<int:post_id>")
-@limiter.limit(configured("COMMENT_LIMIT"), key_func=account_or_ip)
+@limiter.limit(configured("COMMENT_LIMIT"), key_func=account_or_ip, deduct_when=accepted)
 def write(post_id: int) -> Response | tuple[str, int]:
     post = public_post(post_id)
     form = CommentForm()
@@ -84,13 +92,51 @@ def write(post_id: int) -> Response | tuple[str, int]:
         if not form.validate():
             return render_write_page(post, form, answering, 422)
         comment = operations.post_comment(
-            post, current_user._get_current_object(), form.body.data, form.anonymous.data, answering
+            post,
+            current_user._get_current_object(),
+            form.body.data,
+            form.anonymous.data,
+            answering,
+            form.sign_of_a_script(),
         )
     except CommentError as error:
         return render_write_page(post, form, answering, error.status, str(error))
     if comment.state == CommentState.PENDING:
         flash(HELD_MESSAGE, "info")
     return redirect(post_page(post, comment))
+
+
+def when_allowed_again() -> str:
+    """ "at 22:42 (in 40 seconds)": when the limit that was reached lets the writer post again.
+
+    The limiter counts in the server's real time, so this does too.
+    """
+    limit = limiter.current_limit
+    if limit is None:
+        return "in a little while"
+    again = datetime.fromtimestamp(limit.reset_at, UTC)
+    seconds = max(1, round(limit.reset_at - time.time()))
+    wait = f"{seconds} seconds" if seconds < 120 else f"{round(seconds / 60)} minutes"
+    return f"at {format_time(again)} (in {wait})"
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many_comments(error: RateLimitExceeded) -> tuple[str, int]:
+    """The comment form again, with what was typed, saying when it may be sent."""
+    post_id = (request.view_args or {}).get("post_id")
+    post = db.session.get(Post, post_id) if request.endpoint == "comments.write" else None
+    if post is None or not post.is_public:
+        return render_error(error)
+    form = CommentForm()
+    try:
+        answering = comment_answered(form)
+    except CommentError:
+        answering = None
+    problem = (
+        "You have posted several comments in a short time. "
+        f"You can post this one {when_allowed_again()}; it is kept below as you wrote it."
+    )
+    return render_write_page(post, form, answering, 429, problem)
 
 
 @bp.get("/comments/<int:comment_id>/reply")

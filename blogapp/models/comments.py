@@ -100,5 +100,11 @@ class Comment(ShownComment, db.Model):
         return self.user.display_name if self.user is not None else None
 
     @property
+    def account_is_editor(self) -> bool:
+        """Written from an editor's or administrator's account (the public sees this only
+        through ``shows_editor_badge``)."""
+        return self.user is not None and self.user.is_editor
+
+    @property
     def is_visible(self) -> bool:
         return self.state == CommentState.VISIBLE

@@ -8,6 +8,8 @@ from werkzeug.test import TestResponse
 CSRF_INPUT = re.compile(
     r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"'
 )
+#: When the form was shown, signed: a browser sends it back with the form.
+SHOWN_AT_INPUT = re.compile(r'name="form_shown_at"[^>]*value="([^"]+)"')
 
 
 class BlogClient(FlaskClient):
@@ -23,17 +25,27 @@ class BlogClient(FlaskClient):
             return super().open(*args, **kwargs)
 
     def csrf_token(self, page: str) -> str:
+        return self.form_fields(page)["csrf_token"]
+
+    def form_fields(self, page: str) -> dict[str, str]:
+        """The hidden fields a browser would send back with the (first) form on ``page``."""
         response = self.get(page)
-        match = CSRF_INPUT.search(response.get_data(as_text=True))
+        html = response.get_data(as_text=True)
+        match = CSRF_INPUT.search(html)
         if match is None:
             raise AssertionError(f"no CSRF token on {page} ({response.status})")
-        return match.group(1) or match.group(2)
+        fields = {"csrf_token": match.group(1) or match.group(2)}
+        shown_at = SHOWN_AT_INPUT.search(html)
+        if shown_at is not None:
+            fields["form_shown_at"] = shown_at.group(1)
+        return fields
 
     def submit(
         self, url: str, data: dict | None = None, *, page: str | None = None, **kwargs
     ) -> TestResponse:
-        token = self.csrf_token(page or url)
-        return self.post(url, data={**(data or {}), "csrf_token": token}, **kwargs)
+        hidden = self.form_fields(page or url)
+        data = {**hidden, **(data or {}), "csrf_token": hidden["csrf_token"]}
+        return self.post(url, data=data, **kwargs)
 
     def login(self, email: str, password: str, **kwargs) -> TestResponse:
         return self.submit(

@@ -6,7 +6,7 @@ from blogapp.extensions import db
 from blogapp.models import Comment, Post
 
 THREAD_LINE = re.compile(
-    r'class="comment-number">([\d.]+)\.</span>\s*<span class="comment-author">([^<]*)</span>'
+    r'class="comment-number">([\d.]+)\.</span>\s*<bdi class="comment-author">([^<]*)</bdi>'
 )
 
 

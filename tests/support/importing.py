@@ -130,7 +130,7 @@ class CommentThreadsOnPage(HTMLParser):
         elif tag == "article" and "comment" in classes:
             self.in_comment = True
             self.comments.append(ShownComment(attributes["id"], self.thread, self.in_replies))
-        elif self.in_comment and tag == "span" and "comment-author" in classes:
+        elif self.in_comment and tag == "bdi" and "comment-author" in classes:
             self.field = "author"
         elif self.in_comment and tag == "time":
             self.field = "time"
@@ -144,7 +144,7 @@ class CommentThreadsOnPage(HTMLParser):
         elif tag == "article":
             self.in_comment = False
             self.field = None
-        elif tag in {"span", "time"} and self.field != "text":
+        elif tag in {"bdi", "time"} and self.field != "text":
             self.field = None
 
     def handle_data(self, data: str) -> None:

@@ -64,6 +64,16 @@ def test_an_author_edits_within_ten_minutes_and_the_thread_says_edited(
     assert 'aria-label="Edit comment 1"' not in page
 
 
+def test_an_edit_that_adds_links_goes_back_to_the_editors(clock, written, writer, client):
+    post, mine = written
+    spam = "Cheap: https://a.example https://b.example https://c.example"
+
+    assert edit(writer, mine.id, spam).status_code == 302
+
+    assert fresh(mine).state == CommentState.PENDING
+    assert "a.example" not in client.get(path_of(post)).text
+
+
 def test_editing_after_ten_minutes_is_refused_and_changes_nothing(clock, written, writer):
     post, mine = written
     clock.advance(timedelta(minutes=11))

@@ -67,9 +67,9 @@ def test_the_comment_feeds_name_anonymous(client, anonymous_thread):
 def test_the_reply_and_report_pages_name_anonymous(anonymous_thread):
     _, answer, asker_client, _ = anonymous_thread
     reply_page = asker_client.get(f"/comments/{answer.id}/reply").text
-    assert "Reply to Anonymous" in reply_page
+    assert "Reply to <bdi>Anonymous</bdi>" in reply_page
     report_page = asker_client.get(f"/comments/{answer.id}/report").text
-    assert '<span class="comment-author">Anonymous</span>' in report_page
+    assert '<bdi class="comment-author">Anonymous</bdi>' in report_page
     assert SECRET not in reply_page + report_page
 
 
@@ -77,7 +77,7 @@ def test_the_reply_notice_names_anonymous(anonymous_thread, mailbox):
     (message,) = mailbox.to("asker@example.org")
     assert message["Subject"] == "Anonymous replied to your comment on “Caseloads”"
     assert "Anonymous replied" in text_of(message)
-    assert "<strong>Anonymous</strong>" in html_of(message)
+    assert "<strong><bdi>Anonymous</bdi></strong>" in html_of(message)
     assert SECRET not in message.as_string()
 
 
