@@ -292,6 +292,7 @@ ATTEMPTS: dict[str, Attempt] = {
         READER_A, data={"delete-current_password": TEST_PASSWORD, "delete-understood": "y"}
     ),
     "account.log_out_everywhere": Attempt(READER_A),
+    "account.download_data": Attempt(READER_A, data={"data-current_password": TEST_PASSWORD}),
     "account.ask_to_resume_mail": Attempt(READER_A),
     "admin.add_feed_page": Attempt(
         ADMIN, data={"name": "A union", "url": f"{CLOSED_PORT_URL}/another.xml"}
@@ -309,6 +310,10 @@ ATTEMPTS: dict[str, Attempt] = {
     "admin.moderate_comments": Attempt(ADMIN, data=comment_to_moderate),
     "admin.new_bulletin": Attempt(ADMIN, data=BULLETIN_FORM),
     "admin.new_post": Attempt(ADMIN, data={"action": "publish", "title": "New", "body": "Body."}),
+    "admin.new_page": Attempt(
+        ADMIN, data={"action": "publish", "title": "New page", "body": "Body."}
+    ),
+    "admin.export_blog": Attempt(ADMIN, data={"format": "json"}),
     "admin.pause_feed": Attempt(ADMIN, feed),
     "admin.remove_bulletin_page": Attempt(ADMIN, bulletin),
     "admin.remove_feed_page": Attempt(ADMIN, feed),

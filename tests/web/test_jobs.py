@@ -21,6 +21,7 @@ def test_every_features_jobs_are_registered_and_the_queue_goes_every_half_minute
         "bulletin-feeds",
         "remote-images",
         "moderation-mail",
+        "backup",
     }
     assert jobs["mail-queue"].trigger().interval == timedelta(seconds=30)
     assert jobs["mail-queue"].run_at_start

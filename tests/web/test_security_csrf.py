@@ -91,6 +91,7 @@ def test_each_change_goes_through_with_its_token(app, mailbox):
         form["csrf_token"] = cast.token(attempt.role)
         path = cast.path(rule, target)
         response = cast.clients[attempt.role].open(path, method=method, data=form)
+        response.close()
         if response.status_code not in (200, 302, 303):
             problems.append(f"{method} {rule.endpoint} as {attempt.role}: {response.status}")
         if rule.endpoint in CHANGES_WHO_IS_SIGNED_IN:
