@@ -35,9 +35,9 @@ def defaults(instance: Path) -> dict[str, Any]:
         "MAIL_QUEUE_SECONDS": 30,
         #: Attempts at one queued message before a temporary SMTP error counts as a failure.
         "MAIL_MAX_ATTEMPTS": 6,
-        #: Messages one address may get in a day (the blog's day); what a visitor causes
-        #: beyond it is not sent. Digests count but are never refused.
-        "MAIL_PER_ADDRESS_PER_DAY": 10,
+        #: Messages anyone can cause by typing an address (confirmation, reset, address
+        #: change) that one address may get in 24 hours; past it they are not sent.
+        "MAIL_PER_ADDRESS_PER_DAY": 3,
         #: Where ``make run``'s local SMTP catcher listens when MAIL_SERVER is not set.
         "MAIL_CATCHER_PORT": 8025,
         #: Let a command other than ``make run`` catch mail in the outbox when MAIL_SERVER is
