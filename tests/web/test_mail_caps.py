@@ -6,7 +6,6 @@ has not confirmed anything."""
 import re
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from support.accounts import TEST_PASSWORD
 from support.clock import stop_the_app_clock
 from support.comments import comment, comments_of
