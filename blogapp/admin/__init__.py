@@ -25,6 +25,7 @@ from . import (  # noqa: E402, F401  (attach the routes to bp)
     digest,
     feeds,
     imports,
+    mail_health,
     outbox,
     posts,
     settings,

@@ -21,6 +21,8 @@ ENVIRONMENT: dict[str, type] = {
     "DKIM_SELECTOR": str,
     "DKIM_DOMAIN": str,
     "MAIL_CATCHER": bool,
+    "DNS_RESOLVER_ADDRESS": str,
+    "DNS_CHECK_SECONDS": float,
 }
 
 
@@ -50,4 +52,8 @@ def defaults(instance: Path) -> dict[str, Any]:
         "DKIM_PRIVATE_KEY_FILE": None,
         "DKIM_SELECTOR": None,
         "DKIM_DOMAIN": None,
+        #: The editors' DNS check: seconds each lookup may take, and a resolver to ask
+        #: ("host" or "host:port") instead of the system's.
+        "DNS_CHECK_SECONDS": 3,
+        "DNS_RESOLVER_ADDRESS": None,
     }

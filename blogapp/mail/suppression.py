@@ -3,9 +3,10 @@ stopped them. The check sits where every message passes: ``queue_email`` does no
 mail for them, and the sender records any message for them as suppressed, not sent, so a
 digest built before the address was suppressed does not go either."""
 
+import logging
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import changes
@@ -14,6 +15,8 @@ from ..extensions import db
 from ..models import ReceivedReport, Suppression, SuppressionReason
 
 changes.declare_unseen(Suppression, ReceivedReport)
+
+log = logging.getLogger(__name__)
 
 
 def normalised(address: str) -> str:
@@ -69,3 +72,14 @@ def suppress_on(connection: Connection, address: str, reason: SuppressionReason)
             )
     except IntegrityError:
         return
+
+
+def lift_suppression(address: str, lifted_by: str = "") -> bool:
+    """Send to ``address`` again (committed and logged); False if it was not suppressed."""
+    address = normalised(address)
+    removed = db.session.execute(delete(Suppression).where(Suppression.address == address))
+    db.session.commit()
+    if not removed.rowcount:
+        return False
+    log.warning("Suppression of %s lifted%s", address, f" by {lifted_by}" if lifted_by else "")
+    return True
