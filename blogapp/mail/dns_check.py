@@ -116,7 +116,8 @@ def same_key(published: str) -> bool | None:
         return None
 
 
-def check_dkim(resolver: dns.resolver.Resolver) -> Finding:
+def check_dkim(resolver: dns.resolver.Resolver, _from_domain: str) -> Finding:
+    """The key at the selector of the signing domain (DKIM_DOMAIN, or From's)."""
     config = current_app.config
     selector, domain = config.get("DKIM_SELECTOR"), signing_domain(config)
     if not (selector and config.get("DKIM_PRIVATE_KEY_FILE")):
@@ -181,17 +182,12 @@ def from_domain() -> str:
 def check_mail_dns() -> DnsReport:
     """Look up SPF, DKIM and DMARC for the blog's mail; never raises for DNS trouble."""
     domain = from_domain()
-    resolver = make_resolver()
     findings: list[Finding] = []
-    checks = (
-        lambda: check_spf(resolver, domain),
-        lambda: check_dkim(resolver),
-        lambda: check_dmarc(resolver, domain),
-    )
     try:
-        for check in checks:
-            findings.append(check())
-    except DnsUnreachable as error:
+        resolver = make_resolver()
+        for check in (check_spf, check_dkim, check_dmarc):
+            findings.append(check(resolver, domain))
+    except (DnsUnreachable, *UNREACHABLE) as error:
         return DnsReport(
             findings,
             "DNS could not be reached from the server (no answer within "
