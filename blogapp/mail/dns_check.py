@@ -1,5 +1,5 @@
-""" "Check my DNS": whether the records that let mailbox providers trust the blog's mail are
-published: SPF at the From domain, the DKIM key at ``<selector>._domainkey.<domain>`` (and
+"""The editors' DNS check: whether the records that let mailbox providers trust the blog's
+mail are published: SPF at the From domain, the DKIM key at ``<selector>._domainkey.<domain>`` (and
 whether it is the key the blog signs with), and DMARC at ``_dmarc.<domain>``.
 
 Only an editor's button runs it, never a page load. Each lookup has DNS_CHECK_SECONDS; once
