@@ -12,7 +12,7 @@ from ..auth.tokens import TokenError
 from ..auth.views import token_problem
 from ..extensions import limiter
 from ..limits import account_or_ip, configured
-from ..mail.lifting import lift_suppression, mail_stop_of, send_lift_link
+from ..mail.lifting import lift_by_link, mail_stop_of, send_lift_link
 from . import bp, operations
 from .forms import ACCOUNT_FORMS
 
@@ -119,7 +119,7 @@ def ask_to_resume_mail() -> Response:
 @bp.get("/mail/resume/<token>")
 def resume_mail(token: str) -> Response | tuple[str, int]:
     try:
-        lift_suppression(token)
+        lift_by_link(token)
     except TokenError as error:
         return token_problem(error, "account.settings")
     flash("Your address is confirmed: we send you mail again.", "success")

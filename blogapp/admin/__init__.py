@@ -26,6 +26,7 @@ from . import (  # noqa: E402, F401  (attach the routes to bp)
     export,
     feeds,
     imports,
+    mail_health,
     outbox,
     posts,
     settings,

@@ -67,8 +67,8 @@ def send_email_change_link(user: User, new_email: str) -> bool:
 def send_email_changed_notice(user: User, old_email: str) -> bool:
     """Tells the old address that the account now uses another one.
 
-    Sent whatever the day's count: a stranger cannot repeat it (it takes following a link
-    sent to the new address), and a full count must not hide a change from the owner.
+    Never capped: a stranger cannot repeat it (it takes following a link sent to the new
+    address), and a full count must not hide a change from the owner.
     """
     return queue_email(
         old_email,
@@ -77,5 +77,4 @@ def send_email_changed_notice(user: User, old_email: str) -> bool:
         user=user,
         old_email=old_email,
         reset_link=external_url("auth.reset_request"),
-        capped=False,
     )

@@ -12,7 +12,7 @@ import css_inline
 from flask import current_app, render_template
 
 from ..dates import utcnow
-from .caps import has_had_its_share
+from .caps import has_had_its_share, is_capped
 from .mime import as_smtp_bytes, fits_smtp_lines
 from .queue import add_to_queue, record_suppressed
 from .suppression import is_suppressed
@@ -98,17 +98,15 @@ def compose_email(
     )
 
 
-def queue_email(
-    to: str, subject: str, template: str, capped: bool = True, **context: object
-) -> bool:
+def queue_email(to: str, subject: str, template: str, **context: object) -> bool:
     """Compose a message from ``email/<template>`` and queue it for the background sender.
 
     Added to the session's transaction (the caller commits), so the page that asks for
-    it never waits on a mail server. False, and nothing queued, when the address has had
-    MAIL_PER_ADDRESS_PER_DAY messages today (see ``caps``); the page should answer as it
-    always does, so that nobody learns anything about the address. ``capped=False`` is
-    for a message that must go whatever the count (it still counts). Nothing is queued for
-    a suppressed address either: the attempt is recorded as suppressed.
+    it never waits on a mail server. False, and nothing queued, when the message is of a
+    kind anyone can cause by typing an address and the address has had its share of those
+    (see ``caps``); the page should answer as it always does, so that nobody learns
+    anything about the address. Nothing is queued for a suppressed address either: the
+    attempt is recorded as suppressed.
     """
     address = to.strip().lower()
     if is_suppressed(address, template):
@@ -117,8 +115,8 @@ def queue_email(
             template, address, parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
         )
         return False
-    if capped and has_had_its_share(address, utcnow()):
-        log.info("Not queueing %r: %s has had its share of mail today", template, address)
+    if is_capped(template) and has_had_its_share(address, utcnow()):
+        log.info("Not queueing %r: %s has had its share of such mail", template, address)
         return False
     email = compose_email(address, subject, template, **context)
     add_to_queue(template, email.as_outgoing(kind=template), email.message_id)

@@ -1,44 +1,50 @@
-"""How much mail one address may get in a day, so nobody can aim the blog at a stranger.
+"""How much mail anyone can have sent to an address by typing it into a form, so nobody
+can aim the blog at a stranger.
 
-Every message to an address counts, whatever its kind and whoever asked: what pages
-queued (confirmations, resets, reply notices…) and the digests sent. Only what a visitor
-causes can be refused: a digest is the reader's own daily choice, never refused, but it
-still takes its place in the day's count. The day is the blog's day (midnight to
-midnight in BLOG_TIMEZONE, Europe/London by default), as readers see dates.
+Only the kinds of message a visitor causes by typing an address count and are capped:
+the confirmation link (register, resend), "you already have an account", the password
+reset link and the link that confirms a new address. At most MAIL_PER_ADDRESS_PER_DAY of
+them go to one address in any 24 hours, whoever asks; past it nothing is queued and the
+form answers as it always does. What readers chose for themselves (digests, reply
+notices) is neither counted nor refused.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
 
-from ..dates import local_date, local_midnight
 from ..extensions import db
-from ..models import DeliveryState, DigestDelivery, QueuedMail, User
+from ..models import DeliveryState, QueuedMail
+
+#: The kinds (template names) anyone can cause by typing an address into a form.
+TYPED_ADDRESS_KINDS = frozenset(
+    {"confirm_email", "already_registered", "reset_password", "change_email"}
+)
+#: The cap counts back this far from now.
+CAP_WINDOW = timedelta(hours=24)
 
 
-def start_of_day(now: datetime) -> datetime:
-    """The UTC instant at which the blog's day containing ``now`` began."""
-    return local_midnight(local_date(now))
+def is_capped(kind: str) -> bool:
+    """Whether messages of ``kind`` count against, and are refused past, the cap."""
+    return kind in TYPED_ADDRESS_KINDS
 
 
-def mail_to_address_since(address: str, since: datetime) -> int:
-    """Messages queued for ``address`` (not those refused as suppressed), and digests sent
-    to it, since ``since``."""
-    queued = select(func.count(QueuedMail.id)).where(
-        QueuedMail.recipient == address,
-        QueuedMail.queued_at >= since,
-        QueuedMail.state != DeliveryState.SUPPRESSED,
+def typed_address_mail_since(address: str, since: datetime) -> int:
+    """Capped messages queued for ``address`` since ``since`` (not those refused as
+    suppressed)."""
+    return db.session.scalar(
+        select(func.count(QueuedMail.id)).where(
+            QueuedMail.recipient == address,
+            QueuedMail.kind.in_(TYPED_ADDRESS_KINDS),
+            QueuedMail.queued_at > since,
+            QueuedMail.state != DeliveryState.SUPPRESSED,
+        )
     )
-    digests = (
-        select(func.count(DigestDelivery.id))
-        .join(User, User.id == DigestDelivery.user_id)
-        .where(User.email == address, DigestDelivery.sent_at >= since)
-    )
-    return db.session.scalar(queued) + db.session.scalar(digests)
 
 
 def has_had_its_share(address: str, now: datetime) -> bool:
-    """Whether ``address`` has had MAIL_PER_ADDRESS_PER_DAY messages today already."""
+    """Whether ``address`` has had MAIL_PER_ADDRESS_PER_DAY capped messages in the 24 hours
+    before ``now``."""
     cap = current_app.config["MAIL_PER_ADDRESS_PER_DAY"]
-    return mail_to_address_since(address, start_of_day(now)) >= cap
+    return typed_address_mail_since(address, now - CAP_WINDOW) >= cap

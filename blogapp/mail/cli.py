@@ -1,9 +1,11 @@
 """``flask mail send-queued``: send what the queue holds now, as the scheduler does;
 ``flask mail receive``: take in one returned message (a bounce or complaint) on stdin;
-``flask mail listen``: take returned messages by LMTP."""
+``flask mail listen``: take returned messages by LMTP;
+``flask mail dkim-key``: make a DKIM key and say what to publish."""
 
 import signal
 import threading
+from pathlib import Path
 from typing import BinaryIO
 
 import click
@@ -12,8 +14,10 @@ from flask.cli import AppGroup
 
 from .bounces import MAX_REPORT_BYTES, receive_report
 from .catcher import mail_for_this_command
+from .dkim_keys import SELECTOR, KeyExists, dns_record, key_path, write_new_key, zone_file_strings
 from .listener import start_listener
 from .queue import send_queued_mail
+from .signing import signing_domain
 
 mail_cli = AppGroup("mail", help="The mail the blog sends.")
 
@@ -60,3 +64,39 @@ def listen_command(host: str, port: int) -> None:
         pass
     finally:
         listener.stop()
+
+
+def check_selector(context: click.Context, parameter: click.Parameter, value: str) -> str:
+    if not SELECTOR.fullmatch(value):
+        raise click.BadParameter("use letters, digits and hyphens, such as 'blog2026'")
+    return value
+
+
+@mail_cli.command("dkim-key")
+@click.option(
+    "--selector", required=True, callback=check_selector, help="The DKIM selector, e.g. blog2026."
+)
+@click.option("--force", is_flag=True, help="Replace a key already made for this selector.")
+def dkim_key_command(selector: str, force: bool) -> None:
+    """Make a new 2048-bit DKIM key in the instance folder and print the DNS record to
+    publish and the settings that sign mail with it."""
+    path = key_path(Path(current_app.instance_path), selector)
+    try:
+        key = write_new_key(path, replace=force)
+    except KeyExists:
+        raise click.ClickException(
+            f"{path} exists already. Choose another selector (the usual way to change keys), "
+            "or give --force to replace it: mail signed with the old key then stops verifying "
+            "once the new record is published."
+        ) from None
+    domain = signing_domain(current_app.config) or "<your mail domain>"
+    record = dns_record(key)
+    click.echo(f"Wrote a new 2048-bit key to {path} (readable by its owner only).\n")
+    click.echo(f"Publish this TXT record at {selector}._domainkey.{domain}:\n")
+    click.echo(f"{record}\n")
+    click.echo("In a zone file (long records are split into quoted strings):\n")
+    click.echo(f"{selector}._domainkey.{domain}. IN TXT {zone_file_strings(record)}\n")
+    click.echo("Then set, and restart the blog:\n")
+    click.echo(f"DKIM_PRIVATE_KEY_FILE={path}")
+    click.echo(f"DKIM_SELECTOR={selector}")
+    click.echo(f"DKIM_DOMAIN={domain}")

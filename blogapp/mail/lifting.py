@@ -17,12 +17,11 @@ from flask import current_app
 
 from ..auth.operations import account_named_by
 from ..auth.tokens import INVALID_MESSAGE, LIFETIMES, Purpose, TokenInvalid, account_token
-from ..dates import utcnow
 from ..extensions import db
-from ..models import LIFTABLE_REASONS, Suppression, SuppressionLift, SuppressionReason, User
+from ..models import LIFTABLE_REASONS, Suppression, SuppressionReason, User
 from ..urls import external_url
 from . import queue_email
-from .suppression import LIFT_KIND, suppression_of
+from .suppression import LIFT_KIND, lift, suppression_of
 
 #: Why mail stopped, in the reader's words.
 WHY = {
@@ -88,7 +87,7 @@ def send_lift_link(user: User) -> bool:
     return queued
 
 
-def lift_suppression(token: str) -> User:
+def lift_by_link(token: str) -> User:
     """Follow a link from ``send_lift_link``: end the suppression it was sent for and
     record that (committed). Following it again is harmless; a link for a suppression
     that has since been replaced by a newer one is refused."""
@@ -98,15 +97,6 @@ def lift_suppression(token: str) -> User:
         return user
     if stop_name(entry) != data.get("suppression") or entry.reason not in LIFTABLE_REASONS:
         raise TokenInvalid(INVALID_MESSAGE)
-    db.session.add(
-        SuppressionLift(
-            address=entry.address,
-            reason=entry.reason,
-            suppressed_at=entry.suppressed_at,
-            lifted_at=utcnow(),
-            user_id=user.id,
-        )
-    )
-    db.session.delete(entry)
+    lift(entry, user)
     db.session.commit()
     return user

@@ -29,6 +29,7 @@ from sqlalchemy import Connection, update
 
 from ..dates import utcnow
 from ..models import DeliveryState, SuppressionReason
+from .signing import signed_message
 from .suppression import suppress_on, suppressed_among
 from .transport import (
     SEND_ERRORS,
@@ -210,7 +211,7 @@ class Sender(Generic[ClaimT]):
 
     ``build`` turns a claimed message into what goes over SMTP, or None when it should no
     longer be sent (it is then recorded as cancelled); it runs in the builder thread, in
-    an app context, and touches no database.
+    an app context, and touches no database. Each built message is signed there too.
     """
 
     ledger: Ledger[ClaimT]
@@ -335,6 +336,7 @@ class Sender(Generic[ClaimT]):
 def build_batch(
     app: Flask, build: Callable[[ClaimT], OutgoingMessage | None], batch: list[ClaimT]
 ) -> list[tuple[ClaimT, OutgoingMessage | None]]:
-    """Build a batch's messages (in the builder thread; touches no database)."""
+    """Build and DKIM-sign a batch's messages (in the builder thread, so that signing does not
+    hold up the SMTP loop; touches no database)."""
     with app.app_context():
-        return [(item, build(item)) for item in batch]
+        return [(item, signed_message(build(item))) for item in batch]

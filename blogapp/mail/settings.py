@@ -26,6 +26,8 @@ ENVIRONMENT: dict[str, type] = {
     "MAILGUN_WEBHOOK_SIGNING_KEY": str,
     "POSTMARK_WEBHOOK_SECRET": str,
     "SES_SNS_TOPIC_ARNS": str,
+    "DNS_RESOLVER_ADDRESS": str,
+    "DNS_CHECK_SECONDS": float,
 }
 
 
@@ -40,9 +42,9 @@ def defaults(instance: Path) -> dict[str, Any]:
         "MAIL_QUEUE_SECONDS": 30,
         #: Attempts at one queued message before a temporary SMTP error counts as a failure.
         "MAIL_MAX_ATTEMPTS": 6,
-        #: Messages one address may get in a day (the blog's day); what a visitor causes
-        #: beyond it is not sent. Digests count but are never refused.
-        "MAIL_PER_ADDRESS_PER_DAY": 10,
+        #: Messages anyone can cause by typing an address (confirmation, reset, address
+        #: change) that one address may get in 24 hours; past it they are not sent.
+        "MAIL_PER_ADDRESS_PER_DAY": 3,
         #: Where ``make run``'s local SMTP catcher listens when MAIL_SERVER is not set.
         "MAIL_CATCHER_PORT": 8025,
         #: Let a command other than ``make run`` catch mail in the outbox when MAIL_SERVER is
@@ -72,4 +74,8 @@ def defaults(instance: Path) -> dict[str, Any]:
         "SNS_CERT_HOST_PATTERN": r"sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?",
         #: How many requests a minute one address may make to the webhooks.
         "MAIL_WEBHOOK_LIMIT": "600 per minute",
+        #: The editors' DNS check: seconds each lookup may take, and a resolver to ask
+        #: ("host" or "host:port") instead of the system's.
+        "DNS_CHECK_SECONDS": 3,
+        "DNS_RESOLVER_ADDRESS": None,
     }

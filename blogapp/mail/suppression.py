@@ -8,6 +8,7 @@ everything except ``LIFT_KIND``, the one message that lets a reader prove the ad
 works again (see ``blogapp.mail.lifting``).
 """
 
+import logging
 from collections.abc import Iterable
 
 from sqlalchemy import Connection, insert, select, update
@@ -22,6 +23,7 @@ from ..models import (
     Suppression,
     SuppressionLift,
     SuppressionReason,
+    User,
 )
 
 changes.declare_unseen(Suppression, ReceivedReport, SuppressionLift)
@@ -30,6 +32,8 @@ changes.declare_unseen(Suppression, ReceivedReport, SuppressionLift)
 DIGEST_KINDS = frozenset({"digest"})
 #: The message a reader asks for, logged in, to lift a suppression of their own address.
 LIFT_KIND = "confirm_address_again"
+
+log = logging.getLogger(__name__)
 
 
 def normalised(address: str) -> str:
@@ -123,3 +127,29 @@ def suppress_on(connection: Connection, address: str, reason: SuppressionReason)
             )
     except IntegrityError:
         return
+
+
+def lift(entry: Suppression, lifted_by: User) -> None:
+    """End ``entry`` and keep a record of who lifted it, and when (the caller commits)."""
+    db.session.add(
+        SuppressionLift(
+            address=entry.address,
+            reason=entry.reason,
+            suppressed_at=entry.suppressed_at,
+            lifted_at=utcnow(),
+            user_id=lifted_by.id,
+        )
+    )
+    db.session.delete(entry)
+
+
+def lift_suppression(address: str, lifted_by: User) -> bool:
+    """An editor sends to ``address`` again (committed, recorded and logged); False if it
+    was not suppressed."""
+    entry = db.session.scalar(select(Suppression).where(Suppression.address == normalised(address)))
+    if entry is None:
+        return False
+    lift(entry, lifted_by)
+    db.session.commit()
+    log.warning("Suppression of %s lifted by %s", entry.address, lifted_by.email)
+    return True

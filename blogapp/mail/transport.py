@@ -13,8 +13,6 @@ from typing import Protocol
 
 from flask import current_app
 
-from .signing import signed
-
 #: Where ``app.extensions`` keeps the (host, port) of the local mail catcher while it runs;
 #: mail then goes there whatever the MAIL_* settings say.
 LOCAL_SERVER_KEY = "blogapp.mail_catcher"
@@ -121,9 +119,8 @@ def close_quietly(connection: MailConnection) -> None:
 
 
 def deliver_over_smtp(connection: MailConnection, message: OutgoingMessage) -> None:
-    """Send one prepared message, DKIM-signed if that is set up; raises what ``smtplib``
-    raises."""
-    connection.sendmail(message.envelope_from, [message.recipient], signed(message.data))
+    """Send one built (and signed) message; raises what ``smtplib`` raises."""
+    connection.sendmail(message.envelope_from, [message.recipient], message.data)
 
 
 class Outcome(enum.Enum):

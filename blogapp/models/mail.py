@@ -18,7 +18,7 @@ class QueuedMail(db.Model):
 
     The bytes (Message-ID included) are fixed when it is queued, so every attempt sends
     the same message; they are dropped once it is sent or has failed for good, and the
-    row stays a while longer to count against MAIL_PER_ADDRESS_PER_DAY.
+    row stays a while longer (MAIL_PER_ADDRESS_PER_DAY counts the last 24 hours).
     """
 
     __tablename__ = "mail_queue"

@@ -303,10 +303,12 @@ ATTEMPTS: dict[str, Attempt] = {
     "admin.edit_post": Attempt(
         ADMIN, public_post, {"action": "update", "title": "Edited", "body": "Edited body."}
     ),
+    "admin.check_dns": Attempt(ADMIN),
     "admin.fetch_feed_now": Attempt(ADMIN, feed),
     "admin.import_blogger": Attempt(
         ADMIN, data=lambda cast: {"export": (io.BytesIO(small_blogger_export()), "blog.xml")}
     ),
+    "admin.lift": Attempt(ADMIN, data={"address": "bounced@example.org"}),
     "admin.moderate_comments": Attempt(ADMIN, data=comment_to_moderate),
     "admin.new_bulletin": Attempt(ADMIN, data=BULLETIN_FORM),
     "admin.new_post": Attempt(ADMIN, data={"action": "publish", "title": "New", "body": "Body."}),

@@ -1,19 +1,23 @@
-"""Mail cannot be aimed at a stranger: a daily cap per address, whoever asks and whatever the
-kind; no address change before the account is confirmed; nothing a visitor typed in mail to
-an address that has not confirmed anything."""
+"""Mail cannot be aimed at a stranger: a cap per address on what anyone can cause by typing
+it (confirmations, resets, address changes) in any 24 hours, whoever asks; no address
+change before the account is confirmed; nothing a visitor typed in mail to an address that
+has not confirmed anything."""
 
 import re
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from support.accounts import TEST_PASSWORD
+from support.clock import stop_the_app_clock
+from support.comments import comment, comments_of
 from support.digests import FRIDAY_EVENING, SATURDAY, at
 from support.mail import html_of, text_of
 
+from blogapp.dates import utcnow
 from blogapp.digest.runs import run_digest
 from blogapp.extensions import db
-from blogapp.mail.caps import has_had_its_share, mail_to_address_since, start_of_day
+from blogapp.mail.caps import has_had_its_share, typed_address_mail_since
 from blogapp.models import DeliveryState, QueuedMail
+from blogapp.subscriptions.operations import save_subscription
 
 STRANGER = "stranger@example.org"
 OTHER = "other@example.org"
@@ -54,7 +58,7 @@ def test_a_stranger_gets_no_more_than_the_daily_cap_whoever_asks(app, make_user,
         else:
             answers.append(register(asker, STRANGER))
 
-    assert len(mailbox.to(STRANGER)) == app.config["MAIL_PER_ADDRESS_PER_DAY"] == 10
+    assert len(mailbox.to(STRANGER)) == app.config["MAIL_PER_ADDRESS_PER_DAY"] == 3
     resets = [same_page(answer) for number, answer in enumerate(answers) if number % 3]
     assert len(set(resets)) == 1, "the page past the cap is the page before it"
     registrations = [answer.location for number, answer in enumerate(answers) if not number % 3]
@@ -105,17 +109,21 @@ def test_mail_to_an_unconfirmed_address_never_quotes_what_a_visitor_typed(
         assert text_of(message).splitlines()[0] == "Hello,"
 
 
-# On a fake clock: the blog's day (Europe/London), digests counted but never refused.
+# On the fake clock: any 24 hours; only what a typed address causes counts.
 
-#: Monday 15 June 2026, 23:30 UTC: already Tuesday 00:30 in London (BST).
-JUST_AFTER_LONDON_MIDNIGHT = datetime(2026, 6, 15, 23, 30, tzinfo=UTC)
+#: Monday 15 June 2026, 22:30 UTC (23:30 in London).
+MONDAY_NIGHT = datetime(2026, 6, 15, 22, 30, tzinfo=UTC)
 
 
-def queued_at(moment: datetime, address: str = STRANGER, count: int = 1) -> None:
+def ask_for_a_reset(app, address: str = STRANGER) -> str:
+    return same_page(app.test_client().submit("/auth/reset", {"email": address}))
+
+
+def queued_at(moment: datetime, address: str = STRANGER, count: int = 1, kind="reset_password"):
     for _ in range(count):
         db.session.add(
             QueuedMail(
-                kind="reset_password",
+                kind=kind,
                 recipient=address,
                 envelope_from="noreply@blog.test",
                 message_id="<x@blog.test>",
@@ -127,42 +135,53 @@ def queued_at(moment: datetime, address: str = STRANGER, count: int = 1) -> None
     db.session.commit()
 
 
-def test_the_day_is_the_blogs_day_in_london(app):
-    assert start_of_day(JUST_AFTER_LONDON_MIDNIGHT) == datetime(2026, 6, 15, 23, 0, tzinfo=UTC)
-    assert start_of_day(datetime(2026, 12, 15, 23, 30, tzinfo=UTC)) == datetime(
-        2026, 12, 15, 0, 0, tzinfo=UTC
-    ), "in winter London keeps UTC"
+def test_the_cap_counts_the_last_24_hours_not_the_calendar_day(app, make_user, monkeypatch):
+    make_user(email=STRANGER)
+    clock = stop_the_app_clock(monkeypatch, MONDAY_NIGHT)
+    answers = [ask_for_a_reset(app) for _ in range(3)]
+    assert queued_to(STRANGER) == 3
+
+    clock.advance(timedelta(hours=2))  # Tuesday in London and in UTC
+    answers.append(ask_for_a_reset(app))
+    clock.advance(timedelta(hours=21, minutes=59))
+    answers.append(ask_for_a_reset(app))
+    assert queued_to(STRANGER) == 3, "a new calendar day does not open the cap"
+
+    clock.advance(timedelta(minutes=2))
+    answers.append(ask_for_a_reset(app))
+    assert queued_to(STRANGER) == 4, "24 hours after the first, one more may go"
+    assert len(set(answers)) == 1, "the form answers the same way throughout"
 
 
-@pytest.mark.parametrize(
-    ("minutes_before_midnight", "counted"), [(1, False), (0, True), (-29, True)]
-)
-def test_mail_counts_from_london_midnight(app, minutes_before_midnight, counted):
-    london_midnight = datetime(2026, 6, 15, 23, 0, tzinfo=UTC)
-    queued_at(london_midnight - timedelta(minutes=minutes_before_midnight))
-    since = start_of_day(JUST_AFTER_LONDON_MIDNIGHT)
-    assert mail_to_address_since(STRANGER, since) == int(counted)
-
-
-def test_the_cap_opens_again_when_the_day_turns_in_london(app):
-    queued_at(datetime(2026, 6, 15, 22, 50, tzinfo=UTC), count=10)  # 23:50 on Monday in London
-    assert has_had_its_share(STRANGER, datetime(2026, 6, 15, 22, 59, tzinfo=UTC))
-    assert not has_had_its_share(STRANGER, JUST_AFTER_LONDON_MIDNIGHT), "still Monday in UTC"
-
-
-def test_digests_count_against_the_cap_but_are_never_refused(app, subscriber, make_post, mailbox):
-    make_post("Caseloads at breaking point", published_at=FRIDAY_EVENING)
-    subscriber(STRANGER)
-    subscriber(OTHER)
-    queued_at(SATURDAY - timedelta(hours=1), count=10)
-    queued_at(SATURDAY - timedelta(hours=1), address=OTHER, count=9)
+def test_digests_and_previews_neither_count_nor_are_refused(app, make_user, make_post, mailbox):
+    save_subscription(make_user(email=STRANGER), True, True)
+    queued_at(SATURDAY - timedelta(hours=1), count=3)
+    queued_at(SATURDAY - timedelta(hours=1), count=5, kind="digest_preview")
     assert has_had_its_share(STRANGER, SATURDAY)
-    assert not has_had_its_share(OTHER, SATURDAY)
+    make_post("Caseloads at breaking point", published_at=FRIDAY_EVENING)
 
     run_digest(clock=at(SATURDAY))
 
-    assert sorted(address for item in mailbox.arrived for address in item.recipients) == [
-        OTHER,
-        STRANGER,
-    ], "a full day's count does not stop a reader's digest"
-    assert has_had_its_share(OTHER, SATURDAY + timedelta(minutes=1)), "the digest counted"
+    (digest,) = mailbox.to(STRANGER)
+    assert "1 new post" in digest["Subject"]
+
+
+def test_reply_notices_neither_count_nor_are_refused(app, make_user, make_post, mailbox):
+    stranger = make_user(email=STRANGER)
+    stranger.notify_replies = True
+    db.session.commit()
+    queued_at(utcnow() - timedelta(hours=1), count=3)
+    assert has_had_its_share(STRANGER, utcnow())
+    post = make_post("Pay offer")
+    stranger_client = app.test_client()
+    stranger_client.login(STRANGER, TEST_PASSWORD)
+    comment(stranger_client, post, "What do others think?")
+    make_user(email=OTHER, name="Other Person")
+    other_client = app.test_client()
+    other_client.login(OTHER, TEST_PASSWORD)
+
+    comment(other_client, post, "Vote for it.", reply_to=comments_of(post)[0].id)
+
+    (notice,) = mailbox.to(STRANGER)
+    assert notice["Subject"] == "Other Person replied to your comment on “Pay offer”"
+    assert typed_address_mail_since(STRANGER, utcnow() - timedelta(days=1)) == 3

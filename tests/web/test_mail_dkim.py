@@ -3,6 +3,7 @@ published public key, digests and queued mail alike."""
 
 import base64
 import subprocess
+from datetime import timedelta
 
 import dkim
 import pytest
@@ -122,3 +123,41 @@ def test_a_bad_key_stops_start_up_with_a_message_naming_the_setting(tmp_path):
     }
     with pytest.raises(DkimSettingError, match="DKIM_PRIVATE_KEY_FILE"):
         create_app(settings)
+
+
+class SenderDied(Exception):
+    """The sending process dies mid-send."""
+
+
+def test_digests_reach_the_smtp_loop_signed_and_a_crash_resends_them_signed(
+    app, signing, subscriber, make_post, mailbox
+):
+    """Signing happens where messages are built: what the send loop gets is signed already,
+    and a message interrupted mid-send goes again, once, with its Message-ID, still signed."""
+    make_post("Caseloads at breaking point", published_at=FRIDAY_EVENING)
+    for number in range(3):
+        subscriber(f"reader{number}@example.org")
+    reached_the_loop: list[bytes] = []
+
+    def crash_on_the_second(connection, message) -> None:
+        reached_the_loop.append(message.data)
+        if len(reached_the_loop) == 2:
+            raise SenderDied
+        connection.sendmail(message.envelope_from, [message.recipient], message.data)
+
+    with pytest.raises(SenderDied):
+        run_digest(clock=at(SATURDAY), deliver=crash_on_the_second)
+    assert all(data.startswith(b"DKIM-Signature:") for data in reached_the_loop)
+
+    run_digest(clock=at(SATURDAY + timedelta(minutes=10)))
+
+    received = mailbox.received
+    assert len(received) == 3
+    assert all(verifies(item.data, signing) for item in received)
+    message_ids = [dkim.rfc822_parse(item.data)[0] for item in received]
+    ids = sorted(
+        value.strip() for headers in message_ids for name, value in headers if name == b"Message-ID"
+    )
+    assert len(set(ids)) == 3
+    interrupted = [h for h in dkim.rfc822_parse(reached_the_loop[1])[0] if h[0] == b"Message-ID"]
+    assert interrupted[0][1].strip() in ids
