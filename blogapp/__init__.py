@@ -27,6 +27,10 @@ from .limits import configure_rate_limits
 from .mail import jobs as mail_jobs
 from .mail import settings as mail_settings
 from .mail.signing import check_signing_key
+from .ops import settings as ops_settings
+from .ops.logs import configure_logging
+from .ops.metrics import register_metrics
+from .ops.request_log import register_request_log
 from .scheduler import register_jobs
 from .security import register_security_headers, trust_reverse_proxies
 from .session_teardown import register_session_teardown
@@ -42,6 +46,7 @@ FEATURE_SETTINGS = (
     bulletin_settings,
     cache_settings,
     import_settings,
+    ops_settings,
 )
 
 
@@ -55,6 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     load_config(app, test_config, FEATURE_SETTINGS)
+    configure_logging(app)
     check_signing_key(app)
     register_extensions(app)
     register_url_converters(app)
@@ -64,6 +70,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_caching(app)
     register_error_pages(app)
     register_security_headers(app)
+    register_metrics(app)
+    register_request_log(app)
     trust_reverse_proxies(app)
     register_date_filters(app)
     register_template_globals(app)

@@ -1,6 +1,5 @@
 """Commands: ``flask setup``, ``serve``, ``demo``, ``users``, ``digest``, ``mail``…"""
 
-import logging
 import signal
 import threading
 from pathlib import Path
@@ -60,9 +59,6 @@ def serve_command(host: str, port: int) -> None:
 @with_appcontext
 def scheduler_command() -> None:
     """Run the background jobs (queued mail, the daily digest, feeds) until SIGTERM or Ctrl-C."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
     stop = threading.Event()
     for number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(number, lambda *_: stop.set())

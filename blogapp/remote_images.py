@@ -224,11 +224,10 @@ def every_ten_minutes() -> IntervalTrigger:
     return IntervalTrigger(minutes=10)
 
 
-def scheduled_image_copy() -> None:
+def scheduled_image_copy() -> str | None:
     """Copy here the remote images that posts and bulletins were saved or imported with."""
     changed = copy_remote_images()
-    if changed:
-        log.info("Copied the remote images of %d posts and bulletins.", changed)
+    return f"Copied the remote images of {changed} posts and bulletins." if changed else None
 
 
 JOBS = [
