@@ -16,7 +16,8 @@ def scheduled_feed_poll() -> str | None:
     results = poll_all_feeds()
     if not results:
         return None
-    return "; ".join(result.summary() for result in results) + "."
+    said = "; ".join(result.summary() for result in results)
+    return said if said.endswith(".") else f"{said}."
 
 
 JOBS = [Job("bulletin-feeds", "Poll union feeds", scheduled_feed_poll, feed_polling_interval)]
