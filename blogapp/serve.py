@@ -81,3 +81,4 @@ def serve(app: Flask, host: str, port: int) -> None:
         click.echo("  Press Ctrl-C to stop.\n")
         server.run()
         click.echo("  Stopping: the scheduler finishes its jobs, then the mail catcher stops.")
+    click.echo("  Stopped.")
