@@ -38,6 +38,8 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "ALLOW_HTTP": bool,
     "SCHEDULER_LOCK_SECONDS": float,
     "DATABASE_APPLICATION_NAME": str,
+    "UPLOADS_S3_URL": str,
+    "UPLOADS_S3_TIMEOUT": float,
 }
 
 
@@ -71,6 +73,10 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "SEARCH_RESULTS_PER_PAGE": 10,
         "FEED_ENTRIES": 25,
         "UPLOAD_FOLDER": str(instance / "uploads"),
+        #: s3://bucket/prefix?endpoint=…&region=…: keep images in a bucket every host reads.
+        "UPLOADS_S3_URL": "",
+        #: The longest a call to that bucket waits to connect, and for an answer.
+        "UPLOADS_S3_TIMEOUT": 5,
         "UPLOAD_MAX_BYTES": 8 * 1024 * 1024,
         "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": "memory://",
