@@ -1,8 +1,9 @@
 """Every benchmark, in turn, then the summary: ``make bench`` (``python -m bench``).
 
 Reading pages under gunicorn against hello world (1,000 and 10,000 posts), the daily digest
-at 5,000 and 50,000 subscribers, a 50 MB Blogger import, and 60 s of mixed load on SQLite
-(and on PostgreSQL when BENCH_POSTGRESQL_URL is set). Results land in bench/results/.
+at 5,000 and 50,000 subscribers, a 50 MB Blogger import, 60 s of mixed load on SQLite
+(and on PostgreSQL when BENCH_POSTGRESQL_URL is set), and reading with Redis stopped or hung.
+Results land in bench/results/.
 """
 
 import os
@@ -17,6 +18,7 @@ STEPS = [
     ["digest.py", "--subscribers", "5000", "--subscribers", "50000"],
     ["import_blogger.py", "sqlite"],
     ["load.py", "--database", "sqlite", "--seconds", "60"],
+    ["redis_outage.py", "--posts", "1000"],
 ]
 
 
