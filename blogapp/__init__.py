@@ -60,7 +60,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     load_config(app, test_config, FEATURE_SETTINGS)
-    configure_logging(app)
+    if not app.testing:  # under tests, pytest captures the logs
+        configure_logging(app)
     check_signing_key(app)
     register_extensions(app)
     register_url_converters(app)
