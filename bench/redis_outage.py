@@ -117,6 +117,7 @@ def measure_state(state: str, redis_url: str, posts: int, seconds: int) -> list[
         }
         with gunicorn("wsgi:app", environment) as base:
             cookie = log_in(base, "reader1@example.org", BENCH_PASSWORD)
+            measure_page(base, "warm-up", "/", 1)
             return [
                 measure_page(base, "home", "/", seconds),
                 measure_page(base, post_name, post_path, seconds),
