@@ -22,6 +22,7 @@ from .models import Post, Role, User
 from .remote_images import copy_remote_images
 from .scheduler import background_services
 from .serve import serve
+from .upload_storage import StoreUnavailable, copy_folder_to_store, upload_store
 
 users_cli = AppGroup("users", help="Manage accounts.")
 
@@ -85,6 +86,20 @@ def copy_remote_images_command() -> None:
     click.echo(f"Copied the remote images of {changed} posts and bulletins.")
 
 
+@click.command("copy-uploads-to-bucket")
+@with_appcontext
+def copy_uploads_to_bucket_command() -> None:
+    """Copy the images kept in UPLOAD_FOLDER into the UPLOADS_S3_URL bucket (once, when
+    moving the blog's images there); those already in the bucket are left as they are."""
+    if not current_app.config.get("UPLOADS_S3_URL"):
+        raise click.ClickException("Set UPLOADS_S3_URL to the bucket first.")
+    try:
+        copied = copy_folder_to_store(Path(current_app.config["UPLOAD_FOLDER"]), upload_store())
+    except StoreUnavailable as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Copied {copied} {'image' if copied == 1 else 'images'} into the bucket.")
+
+
 @users_cli.command("create")
 @click.option("--email", required=True)
 @click.option("--name", "display_name", required=True, help="The name shown on the blog.")
@@ -117,6 +132,7 @@ def register_cli(app: Flask) -> None:
         import_blogger_command,
         scheduler_command,
         copy_remote_images_command,
+        copy_uploads_to_bucket_command,
     ):
         app.cli.add_command(command)
     app.cli.add_command(users_cli)

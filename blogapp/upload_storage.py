@@ -160,6 +160,18 @@ class BucketStore:
         )
 
 
+def copy_folder_to_store(folder: Path, store: UploadStore) -> int:
+    """Put every file under ``folder`` that the store lacks into it (moving a blog's images
+    into a bucket); how many were put."""
+    copied = 0
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder).as_posix()
+        if path.is_file() and not store.exists(relative):
+            store.put(relative, path.read_bytes(), content_type_of(relative))
+            copied += 1
+    return copied
+
+
 def build_store(app: Flask) -> UploadStore:
     if app.config.get("UPLOADS_S3_URL"):
         address = parse_bucket_url(app.config["UPLOADS_S3_URL"])

@@ -102,6 +102,27 @@ def test_an_image_uploaded_on_one_host_is_served_by_another(
     assert other_host.test_client().get("/uploads/2026/01/" + "0" * 20 + ".png").status_code == 404
 
 
+def test_images_kept_in_the_instance_folder_are_copied_into_the_bucket(
+    app_config, other_host, s3_endpoint, tmp_path
+):
+    folder_app = create_app({**app_config, "UPLOADS_S3_URL": ""})
+    image = Path(folder_app.config["UPLOAD_FOLDER"]) / "2016" / "09" / ("a" * 20 + ".png")
+    image.parent.mkdir(parents=True)
+    image.write_bytes(png_bytes())
+    bucket_app = create_app(app_config)
+
+    first = bucket_app.test_cli_runner().invoke(args=["copy-uploads-to-bucket"])
+    again = bucket_app.test_cli_runner().invoke(args=["copy-uploads-to-bucket"])
+
+    assert first.output == "Copied 1 image into the bucket.\n"
+    assert again.output == "Copied 0 images into the bucket.\n"
+    served = other_host.test_client().get("/uploads/2016/09/" + "a" * 20 + ".png")
+    assert served.data == png_bytes()
+    for built in (folder_app, bucket_app):
+        with built.app_context():
+            db.engine.dispose()
+
+
 @pytest.mark.parametrize("how", ["down", "hung"])
 def test_a_bucket_that_is_away_refuses_the_upload_and_changes_nothing(
     app_config, editor, how, tmp_path
