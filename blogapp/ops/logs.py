@@ -87,8 +87,15 @@ def install_handler(handler: logging.Handler, level: str | int) -> None:
     root.setLevel(level)
 
 
+#: Loggers that say at INFO what the blog already says better: APScheduler's executors log
+#: "Running job…" and "executed successfully" for every run; ``run_job`` gives a sentence.
+QUIETED = ("apscheduler.executors",)
+
+
 def configure_logging(app: Flask, stream: TextIO | None = None) -> None:
     """Send every logger's records (the app's, the scheduler's, the servers') through one
     handler on the root logger, in LOG_FORMAT, from LOG_LEVEL up."""
     app.logger.removeHandler(default_handler)
     install_handler(log_handler(app.config["LOG_FORMAT"], stream), app.config["LOG_LEVEL"])
+    for name in QUIETED:
+        logging.getLogger(name).setLevel(logging.WARNING)

@@ -108,6 +108,7 @@ def test_waitress_serves_logs_each_request_and_stops_cleanly_on_ctrl_c(serve_env
         r"blogapp.access: GET /robots.txt 200 [0-9.]+ ms pid=\d+ from 127.0.0.1", output
     )
     assert "Scheduler has been shut down" in output
+    assert "Running job" not in output
     assert printed[-2:] == ["  Stopped.", "exit code 0"]
     assert "Traceback" not in output
 
