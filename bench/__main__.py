@@ -2,8 +2,9 @@
 
 Reading pages under gunicorn against hello world (1,000 and 10,000 posts), the daily digest
 at 5,000 and 50,000 subscribers, the digest with and without DKIM at 50,000 subscribers (5 %
-suppressed), a 50 MB Blogger import, and 60 s of mixed load on SQLite
-(and on PostgreSQL when BENCH_POSTGRESQL_URL is set). Results land in bench/results/.
+suppressed), a 50 MB Blogger import, 60 s of mixed load on SQLite (and on PostgreSQL when
+BENCH_POSTGRESQL_URL is set), and reading with Redis stopped or hung. Results land in
+bench/results/.
 """
 
 import os
@@ -19,6 +20,7 @@ STEPS = [
     ["digest_signing.py", "--subscribers", "50000", "--suppressed", "0.05"],
     ["import_blogger.py", "sqlite"],
     ["load.py", "--database", "sqlite", "--seconds", "60"],
+    ["redis_outage.py", "--posts", "1000"],
 ]
 
 

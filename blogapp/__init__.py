@@ -33,6 +33,10 @@ from .mail import jobs as mail_jobs
 from .mail import settings as mail_settings
 from .mail import webhooks as mail_webhooks
 from .mail.signing import check_signing_key
+from .ops import settings as ops_settings
+from .ops.logs import configure_logging
+from .ops.metrics import register_metrics
+from .ops.request_log import register_request_log
 from .scheduler import register_jobs
 from .security import register_security_headers, trust_reverse_proxies
 from .session_teardown import register_session_teardown
@@ -50,6 +54,7 @@ FEATURE_SETTINGS = (
     import_settings,
     backup_settings,
     comment_settings,
+    ops_settings,
 )
 
 
@@ -61,6 +66,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
     )
     load_config(app, test_config, FEATURE_SETTINGS)
+    if not app.testing:  # under tests, pytest captures the logs
+        configure_logging(app)
     check_signing_key(app)
     register_extensions(app)
     register_url_converters(app)
@@ -78,6 +85,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_caching(app)
     register_error_pages(app)
     register_security_headers(app)
+    register_metrics(app)
+    register_request_log(app)
     trust_reverse_proxies(app)
     register_date_filters(app)
     register_template_globals(app)

@@ -1,6 +1,5 @@
 """Commands: ``flask setup``, ``serve``, ``demo``, ``users``, ``digest``, ``mail``…"""
 
-import logging
 import signal
 import threading
 from pathlib import Path
@@ -24,6 +23,7 @@ from .remote_images import copy_remote_images
 from .scheduler import background_services
 from .serve import serve
 from .site_content import database_holds_a_blog
+from .upload_storage import StoreUnavailable, copy_folder_to_store, upload_store
 
 users_cli = AppGroup("users", help="Manage accounts.")
 
@@ -55,9 +55,6 @@ def serve_command(host: str, port: int) -> None:
 @with_appcontext
 def scheduler_command() -> None:
     """Run the background jobs (queued mail, the daily digest, feeds) until SIGTERM or Ctrl-C."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
     stop = threading.Event()
     for number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(number, lambda *_: stop.set())
@@ -82,6 +79,20 @@ def copy_remote_images_command() -> None:
     this every few minutes; run it after an import to have the images at once)."""
     changed = copy_remote_images()
     click.echo(f"Copied the remote images of {changed} posts and bulletins.")
+
+
+@click.command("copy-uploads-to-bucket")
+@with_appcontext
+def copy_uploads_to_bucket_command() -> None:
+    """Copy the images kept in UPLOAD_FOLDER into the UPLOADS_S3_URL bucket (once, when
+    moving the blog's images there); those already in the bucket are left as they are."""
+    if not current_app.config.get("UPLOADS_S3_URL"):
+        raise click.ClickException("Set UPLOADS_S3_URL to the bucket first.")
+    try:
+        copied = copy_folder_to_store(Path(current_app.config["UPLOAD_FOLDER"]), upload_store())
+    except StoreUnavailable as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Copied {copied} {'image' if copied == 1 else 'images'} into the bucket.")
 
 
 @users_cli.command("create")
@@ -118,6 +129,7 @@ def register_cli(app: Flask) -> None:
         import_json_command,
         scheduler_command,
         copy_remote_images_command,
+        copy_uploads_to_bucket_command,
     ):
         app.cli.add_command(command)
     app.cli.add_command(backup_command)

@@ -3,6 +3,7 @@
 import math
 import os
 import secrets
+import sys
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -36,6 +37,9 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "REMOTE_IMAGE_MAX_BYTES": int,
     "ALLOW_HTTP": bool,
     "SCHEDULER_LOCK_SECONDS": float,
+    "DATABASE_APPLICATION_NAME": str,
+    "UPLOADS_S3_URL": str,
+    "UPLOADS_S3_TIMEOUT": float,
 }
 
 
@@ -69,6 +73,10 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "SEARCH_RESULTS_PER_PAGE": 10,
         "FEED_ENTRIES": 25,
         "UPLOAD_FOLDER": str(instance / "uploads"),
+        #: s3://bucket/prefix?endpoint=…&region=…: keep images in a bucket every host reads.
+        "UPLOADS_S3_URL": "",
+        #: The longest a call to that bucket waits to connect, and for an answer.
+        "UPLOADS_S3_TIMEOUT": 5,
         "UPLOAD_MAX_BYTES": 8 * 1024 * 1024,
         "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": "memory://",
@@ -159,6 +167,27 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+#: Options of the ``flask`` command that take a value, skipped to find the command's name.
+FLASK_OPTIONS_WITH_VALUES = {"--app", "-A", "--env-file", "-e"}
+
+
+def application_name(argv: Sequence[str]) -> str:
+    """What PostgreSQL shows for this process's connections (pg_stat_activity):
+    "blogapp web" for a server (gunicorn), "blogapp scheduler" for ``flask scheduler``,
+    "blogapp serve" for ``make run``…"""
+    if not argv or not argv[0].replace("\\", "/").rstrip("/").endswith(
+        ("flask", "flask/__main__.py")
+    ):
+        return "blogapp web"
+    words = iter(argv[1:])
+    for word in words:
+        if word in FLASK_OPTIONS_WITH_VALUES:
+            next(words, None)
+        elif not word.startswith("-"):
+            return f"blogapp {word}"[:63]
+    return "blogapp"
+
+
 def mail_sender_for(config: dict[str, Any]) -> str:
     """A From address on the site's own domain when none is configured."""
     host = urlsplit(config["SITE_URL"]).hostname or "localhost"
@@ -191,6 +220,7 @@ def load_config(
             app.config["DATABASE_URL"],
             app.config["DATABASE_CONNECT_TIMEOUT"],
             app.config["DATABASE_STATEMENT_TIMEOUT"],
+            app.config.get("DATABASE_APPLICATION_NAME") or application_name(sys.argv),
         ),
     )
     if not app.config.get("MAIL_DEFAULT_SENDER"):

@@ -42,7 +42,10 @@ def configure_sqlite_connections(engine: Engine) -> None:
 
 
 def engine_options(
-    database_url: str, connect_timeout: float = 2, statement_timeout: float = 30
+    database_url: str,
+    connect_timeout: float = 2,
+    statement_timeout: float = 30,
+    application_name: str = "blogapp",
 ) -> dict[str, Any]:
     """Connection settings: a generous lock wait for SQLite; for a server, health checks and
     bounded waits, so a database that is down or hung gives an error page in seconds
@@ -55,6 +58,7 @@ def engine_options(
         options["connect_args"] = {
             "connect_timeout": max(2, math.ceil(connect_timeout)),
             "options": f"-c statement_timeout={statement_ms}",
+            "application_name": application_name,
         }
     return options
 

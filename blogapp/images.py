@@ -1,10 +1,10 @@
-"""Images editors upload for posts: checked by their bytes, stored under UPLOAD_FOLDER."""
+"""Images editors upload for posts: checked by their bytes, kept in the upload store."""
 
 import io
+import logging
 import secrets
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO
 
 from flask import current_app, url_for
@@ -15,8 +15,10 @@ from sqlalchemy.orm import selectinload
 from . import changes
 from .dates import local_date, utcnow
 from .extensions import db
-from .instance_files import write_private_file
 from .models import Upload, User
+from .upload_storage import StoreUnavailable, upload_store
+
+log = logging.getLogger(__name__)
 
 #: An image shows only in the post it is put in.
 changes.declare_unseen(Upload)
@@ -96,19 +98,22 @@ def identify_image(data: bytes, name: str) -> ImageKind:
     return ImageKind(content_type, extension, width, height)
 
 
-def upload_folder() -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"])
-
-
 def new_image_path(extension: str) -> str:
     """'2026/11/3f2a9c….png': this month in the blog's zone, then a random name."""
     today = local_date(utcnow())
     return f"{today.year:04d}/{today.month:02d}/{secrets.token_hex(10)}.{extension}"
 
 
-def write_new_file(relative: str, data: bytes) -> Path:
-    """Write ``data`` to a file that must not exist yet."""
-    return write_private_file(upload_folder() / relative, data, exclusive=True)
+def keep_new_image(relative: str, data: bytes, content_type: str) -> None:
+    """Keep ``data`` under a name not used before; ImageRefused when the store is away."""
+    try:
+        upload_store().put(relative, data, content_type)
+    except StoreUnavailable as error:
+        log.warning("%s", error)
+        raise ImageRefused(
+            "The image could not be stored just now (the image store did not answer). "
+            "Nothing was changed: try again in a minute."
+        ) from error
 
 
 def shown_file_name(name: str | None) -> str:
@@ -120,13 +125,13 @@ def shown_file_name(name: str | None) -> str:
 def store_image(
     stream: IO[bytes], original_name: str | None, uploader: User | None, description: str = ""
 ) -> Upload:
-    """Check an uploaded file, keep it under UPLOAD_FOLDER and record it with what it shows
+    """Check an uploaded file, keep it in the upload store and record it with what it shows
     (its alt text); or ImageRefused."""
     name = shown_file_name(original_name)
     data = read_limited(stream, name, current_app.config["UPLOAD_MAX_BYTES"])
     kind = identify_image(data, name)
     relative = new_image_path(kind.extension)
-    stored = write_new_file(relative, data)
+    keep_new_image(relative, data, kind.content_type)
     upload = Upload(
         path=relative,
         original_name=name,
@@ -142,9 +147,17 @@ def store_image(
         db.session.commit()
     except Exception:
         db.session.rollback()
-        stored.unlink(missing_ok=True)
+        forget_image(relative)
         raise
     return upload
+
+
+def forget_image(relative: str) -> None:
+    """Remove an image that was stored for a record that was not written."""
+    try:
+        upload_store().delete(relative)
+    except StoreUnavailable as error:
+        log.warning("An unused image stays in the store: %s", error)
 
 
 def uploads_newest_first() -> Select[tuple[Upload]]:

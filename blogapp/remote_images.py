@@ -2,7 +2,7 @@
 for anything (the Content-Security-Policy allows images from this site only).
 
 A remote image is fetched through the feed fetcher (public addresses only, bounded in time
-and size), checked by its bytes like an upload, and kept under UPLOAD_FOLDER by its digest,
+and size), checked by its bytes like an upload, and kept in the upload store by its digest,
 so the same picture is stored once. One that cannot be copied is replaced by its alt text.
 
 A feed's new items are copied right after the poll stores them (until then, and if that
@@ -29,10 +29,11 @@ from .blog.operations import POST_SHOWN_IN
 from .bulletins.fetching import ConditionalRequest, FeedError, FetchLimits, fetch_feed
 from .bulletins.operations import BULLETIN_TOPICS
 from .extensions import db
-from .images import ImageRefused, identify_image, upload_folder, write_new_file
+from .images import ImageRefused, identify_image
 from .media import UPLOADS_PATH
 from .models import Bulletin, Post
 from .scheduler import Job
+from .upload_storage import content_type_of, upload_store
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ ATTRIBUTE = re.compile(r'([\w:-]+)(?:="([^"]*)")?')
 #: What stored HTML with a remote image contains (the sanitiser's spelling).
 REMOTE_SRC_MARKERS = ('src="http:', 'src="https:', 'src="//')
 IMAGE_ACCEPT = "image/png, image/jpeg, image/gif, image/webp, image/*;q=0.8"
-#: Folder under UPLOAD_FOLDER for copied images.
+#: Folder of the upload store for copied images.
 REMOTE_FOLDER = "remote"
 #: More remote images than this in one body are not fetched (replaced by their alt text).
 MAX_IMAGES_PER_BODY = 30
@@ -74,9 +75,10 @@ def keep_image(data: bytes, extension: str) -> str:
     """Store checked image bytes once, by their digest; the path readers fetch them at."""
     digest = sha256(data).hexdigest()
     relative = f"{REMOTE_FOLDER}/{digest[:2]}/{digest}.{extension}"
-    if not (upload_folder() / relative).exists():
+    store = upload_store()
+    if not store.exists(relative):
         with suppress(FileExistsError):  # another process stored the same picture just now
-            write_new_file(relative, data)
+            store.put(relative, data, content_type_of(relative))
     return f"{UPLOADS_PATH}/{relative}"
 
 
@@ -224,11 +226,10 @@ def every_ten_minutes() -> IntervalTrigger:
     return IntervalTrigger(minutes=10)
 
 
-def scheduled_image_copy() -> None:
+def scheduled_image_copy() -> str | None:
     """Copy here the remote images that posts and bulletins were saved or imported with."""
     changed = copy_remote_images()
-    if changed:
-        log.info("Copied the remote images of %d posts and bulletins.", changed)
+    return f"Copied the remote images of {changed} posts and bulletins." if changed else None
 
 
 JOBS = [

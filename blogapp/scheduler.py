@@ -1,7 +1,8 @@
 """Background jobs on APScheduler, and the services a server process runs beside the blog.
 
 Each feature lists its jobs in its ``jobs.py`` (``JOBS``) and ``create_app`` collects them
-as it does blueprints; every job runs through ``run_job`` (its app context, its log line).
+as it does blueprints; every job runs through ``run_job`` (its app context, its log line:
+a job returns a sentence saying what it did, or None when there was nothing to do).
 ``create_app`` never starts anything: ``flask scheduler`` runs ``background_services`` in
 a process of its own (production), ``make run`` inside the development server. The
 database says what has been sent, so a restart never repeats a digest and a missed one is
@@ -124,8 +125,22 @@ def run_job(app: Flask, job: Job) -> Any:
             return None
         finally:
             record_heartbeat()
-        log.debug("%s took %.2f s", job.name, time.monotonic() - started)
+        said = outcome_in_words(result)
+        took = time.monotonic() - started
+        if said:
+            log.info("%s: %s (%.2f s)", job.name, said, took)
+        else:
+            log.debug("%s: nothing to do (%.2f s)", job.name, took)
         return result
+
+
+def outcome_in_words(result: Any) -> str | None:
+    """A job's result as a sentence: the text it returned, or its ``summary``; None when it
+    had nothing to report (logged only at debug level, so quiet minutes stay quiet)."""
+    summary = getattr(result, "summary", result)
+    if callable(summary):
+        summary = summary()
+    return summary if isinstance(summary, str) and summary else None
 
 
 WAITING = "Another scheduler holds the lock and runs the jobs; this one waits, ready to take over"

@@ -1,4 +1,9 @@
-"""The one-process server behind ``make run``: the blog and its background work together."""
+"""The one-process server behind ``make run``: the blog and its background work together.
+
+Waitress (pure Python, threaded) answers the requests; the request log (``ops.request_log``)
+writes the access log. X-Forwarded-For is honoured only through TRUSTED_PROXIES (ProxyFix),
+never by waitress itself.
+"""
 
 import signal
 import socket
@@ -6,7 +11,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from werkzeug.serving import run_simple
+from waitress import create_server
 
 from .config import require_secret_key
 from .demo import DEMO_CREDENTIALS_FILE, demo_login_hint
@@ -59,7 +64,8 @@ def stop_on_sigterm(*_: object) -> None:
 
 
 def serve(app: Flask, host: str, port: int) -> None:
-    """Serve with Werkzeug, without the reloader, so background work starts exactly once."""
+    """Serve with waitress in this one process, the scheduler and mail catcher beside it;
+    Ctrl-C or SIGTERM stops the server, then the background work, cleanly."""
     require_secret_key(app)
     refuse_a_busy_port(host, port)
     say_what_was_tightened(app)
@@ -69,6 +75,10 @@ def serve(app: Flask, host: str, port: int) -> None:
     click.echo("  " + demo_login_hint(Path(app.instance_path) / DEMO_CREDENTIALS_FILE))
     signal.signal(signal.SIGTERM, stop_on_sigterm)
     with background_services(app, embedded=True):
-        click.echo("")
-        # Not app.run(): Flask ignores that inside a `flask` command such as `flask serve`.
-        run_simple(host, port, app, use_reloader=False, threaded=True)
+        server = create_server(
+            app, host=host, port=port, threads=app.config["SERVE_THREADS"], ident="blogapp"
+        )
+        click.echo("  Press Ctrl-C to stop.\n")
+        server.run()
+        click.echo("  Stopping: the scheduler finishes its jobs, then the mail catcher stops.")
+    click.echo("  Stopped.")

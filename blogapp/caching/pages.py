@@ -21,6 +21,7 @@ from flask import Flask, current_app, g, redirect, request, session
 from werkzeug.http import is_resource_modified, parse_cookie
 from werkzeug.wrappers import Response
 
+from ..ops.counters import count_page_cache_lookup
 from .generations import Generation, cache, current_generation, shared
 from .outage import cache_outage
 
@@ -176,6 +177,7 @@ def serve_cached_page() -> Response | None:
         return redirect(f"{path}?{query}" if query else path, 301)
     key = page_key(request.environ, query, current_generation())
     page = shared(lambda: cache.get(key), None)
+    count_page_cache_lookup(page is not None)
     if page is None:
         g.page_cache_key = key
         return None
@@ -233,7 +235,10 @@ class CachedPages:
         if generation is None or generation.is_over():
             return None
         key = page_key(environ, environ.get("QUERY_STRING", ""), generation)
-        return shared(lambda: backend.get(key), None, self.app)
+        page = shared(lambda: backend.get(key), None, self.app)
+        if page is not None:
+            count_page_cache_lookup(True)  # a miss is counted where the app looks again
+        return page
 
     def has_visitor_cookie(self, environ: dict[str, Any]) -> bool:
         cookie_header = environ.get("HTTP_COOKIE")

@@ -1,24 +1,19 @@
 """The digest's scheduled jobs: the daily run at DIGEST_TIME, and retries every minute."""
 
-import logging
-
 from apscheduler.triggers.interval import IntervalTrigger
 
 from ..scheduler import Job, shutting_down
-from .runs import DigestReport, run_digest
+from .runs import run_digest
 from .schedule import digest_trigger
 
-log = logging.getLogger(__name__)
 
-
-def scheduled_digest() -> DigestReport:
-    """Send the due digest (or what is due of an unfinished one)."""
+def scheduled_digest() -> str | None:
+    """Send the due digest (or what is due of an unfinished one); says what was sent."""
     report = run_digest(stop=shutting_down())
+    said = [outcome.summary for outcome in report.runs]
     if report.busy:
-        log.info("Another digest sender is at work on this database; this one leaves it to it")
-    for outcome in report.runs:
-        log.info(outcome.summary)
-    return report
+        said.insert(0, "Another digest sender is at work on this database; this one leaves it.")
+    return " ".join(said) or None
 
 
 def every_minute() -> IntervalTrigger:

@@ -1,23 +1,19 @@
 """The mail feature's scheduled job: sending what pages have queued."""
 
-import logging
-
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import current_app
 
 from ..scheduler import Job, shutting_down
 from .queue import send_queued_mail
-from .sender import PassReport
-
-log = logging.getLogger(__name__)
 
 
-def scheduled_mail_queue() -> PassReport:
-    """Send the mail pages have queued (confirmations, resets, reply notices…)."""
+def scheduled_mail_queue() -> str | None:
+    """Send the mail pages have queued (confirmations, resets, reply notices…); says what
+    happened, if anything did."""
     report = send_queued_mail(stop=shutting_down())
     if report.sent or report.failed or report.retrying:
-        log.info("Queued mail: %s", report.summary)
-    return report
+        return f"{report.summary}."
+    return None
 
 
 def mail_queue_interval() -> IntervalTrigger:

@@ -175,7 +175,7 @@ def echoing_pages(post: Post, bulletin: Bulletin) -> list[str]:
         f"/admin/comments?show={typed}", "/admin/comments?show=reported",
         f"/admin/posts?status={typed}",
         f"/bulletins/{bulletin.id}", "/2016/09/imported.html", "/search/label/xss_import_label",
-        "/robots.txt", "/sitemap.xml", "/healthz", "/auth/register/check-your-email",
+        "/robots.txt", "/sitemap.xml", "/healthz", "/metrics", "/auth/register/check-your-email",
         "/feeds/comments.atom", f"/admin/posts/{post.id}/preview",
         "/feeds/posts/default?alt=rss", "/feeds/comments/summary", "/feeds/1/comments/default",
         f"/feeds/posts/default/-/{typed}", "/feeds/posts/default/-/xss_import_label",

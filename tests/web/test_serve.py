@@ -2,6 +2,7 @@
 unless SITE_URL says otherwise (and then it says so once), and a busy port is named."""
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -45,9 +46,12 @@ def answers(url: str) -> bool:
 
 
 @contextmanager
-def flask_serve(environment: dict[str, str], port: int) -> Iterator[list[str]]:
-    """``flask serve`` on ``port`` until the block ends; yields what it printed, once it
-    answers (the list is filled in when the server has stopped)."""
+def flask_serve(
+    environment: dict[str, str], port: int, stop_with: int = signal.SIGTERM
+) -> Iterator[list[str]]:
+    """``flask serve`` on ``port`` until the block ends (then ``stop_with`` stops it); yields
+    what it printed, once it answers (the list is filled in when the server has stopped,
+    its last line its exit code)."""
     command = [sys.executable, "-m", "flask", "--app", "blogapp", "serve", "--port", str(port)]
     server = subprocess.Popen(
         command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -59,9 +63,9 @@ def flask_serve(environment: dict[str, str], port: int) -> Iterator[list[str]]:
         )
         yield printed
     finally:
-        server.send_signal(signal.SIGTERM)
+        server.send_signal(stop_with)
         output, _ = server.communicate(timeout=30)
-        printed += output.splitlines()
+        printed += [*output.splitlines(), f"exit code {server.returncode}"]
 
 
 def robots_txt(port: int) -> str:
@@ -90,6 +94,23 @@ def test_a_site_url_elsewhere_is_kept_and_said_once(serve_environment):
     warnings = [line for line in printed if "SITE_URL is https://blog.example.org" in line]
     assert len(warnings) == 1
     assert f"this server listens on http://127.0.0.1:{port}" in warnings[0]
+
+
+def test_waitress_serves_logs_each_request_and_stops_cleanly_on_ctrl_c(serve_environment):
+    port = free_port()
+    with flask_serve(serve_environment, port, stop_with=signal.SIGINT) as printed:
+        robots_txt(port)
+
+    output = "\n".join(printed)
+    assert "development server" not in output
+    assert "Do not use it in a production deployment" not in output
+    assert re.search(
+        r"blogapp.access: GET /robots.txt 200 [0-9.]+ ms pid=\d+ from 127.0.0.1", output
+    )
+    assert "Scheduler has been shut down" in output
+    assert "Running job" not in output
+    assert printed[-2:] == ["  Stopped.", "exit code 0"]
+    assert "Traceback" not in output
 
 
 def test_a_busy_port_is_named_before_anything_starts(serve_environment):
