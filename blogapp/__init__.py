@@ -12,6 +12,7 @@ from .bulletins import jobs as bulletin_jobs
 from .bulletins import settings as bulletin_settings
 from .caching import register_caching
 from .caching import settings as cache_settings
+from .comments import settings as comment_settings
 from .changes import register_change_journal
 from .cli import register_cli
 from .config import load_config
@@ -42,6 +43,7 @@ FEATURE_SETTINGS = (
     bulletin_settings,
     cache_settings,
     import_settings,
+    comment_settings,
 )
 
 

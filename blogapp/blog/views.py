@@ -2,13 +2,16 @@
 
 from dataclasses import replace
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy import Select
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..caching import cached_for_generation, cached_page
 from ..comments.display import thread_html
+from ..comments.pages import comment_address
 from ..dates import month_name
+from ..importers.redirects import comment_shown_by
 from ..models import Post
 from ..templating import render_around
 from ..typed_text import whole_number
@@ -100,13 +103,19 @@ def series(slug: str) -> str:
 
 
 @bp.get(f"/{YEAR}/{MONTH}/<slug>")
-@cached_page()
-def post(year: int, month: int, slug: str) -> Response:
+@cached_page("page", "showComment")
+def post(year: int, month: int, slug: str) -> Response | WerkzeugResponse:
     found = find_visible_post(year, month, slug) or abort(404)
+    viewer = current_user._get_current_object()
+    if "showComment" in request.args:
+        shown = comment_shown_by(found, request.args["showComment"])
+        return redirect(comment_address(found, shown.id if shown else None, viewer))
+    html, page = thread_html(found, viewer, requested_page()) or abort(404)
     return render_around(
         "blog/post.html",
         "thread_html",
-        thread_html(found, current_user._get_current_object()),
+        html,
         post=found,
+        comment_page=page,
         around=cached_for_generation(f"around:{found.id}", lambda: around_post(found)),
     )

@@ -11,6 +11,7 @@ from ..typed_text import whole_number
 from . import bp, operations
 from .forms import CommentForm, ReportForm, new_comment_form
 from .operations import CommentError
+from .pages import comment_address
 from .permissions import (
     commenting_refusal,
     has_reported,
@@ -27,9 +28,10 @@ HELD_MESSAGE = "Thank you. Your comment will appear when an editor has approved 
 
 
 def post_page(post: Post, comment: Comment | None = None) -> str:
-    """The post's address, scrolled to ``comment`` (or to the comments)."""
-    anchor = comment.anchor if comment is not None else "comments"
-    return url_for("blog.post", **post.url_values) + f"#{anchor}"
+    """The post's address, on the page that holds ``comment`` (or at the comments)."""
+    if comment is None:
+        return url_for("blog.post", **post.url_values) + "#comments"
+    return comment_address(post, comment.id, current_user._get_current_object())
 
 
 def public_post(post_id: int) -> Post:
