@@ -6,15 +6,26 @@ from typing import Any
 
 from flask import Flask
 
-from . import account, admin, auth, blog, bulletins, comments, media, remote_images, subscriptions
+from . import (
+    account,
+    admin,
+    auth,
+    blog,
+    bulletins,
+    comments,
+    following,
+    media,
+    remote_images,
+    subscriptions,
+)
 from .auth.session import configure_login_manager
 from .bulletins import jobs as bulletin_jobs
 from .bulletins import settings as bulletin_settings
 from .caching import register_caching
 from .caching import settings as cache_settings
-from .comments import settings as comment_settings
 from .changes import register_change_journal
 from .cli import register_cli
+from .comments import settings as comment_settings
 from .config import load_config
 from .database import configure_sqlite_connections
 from .dates import register_date_filters
@@ -22,6 +33,8 @@ from .digest import jobs as digest_jobs
 from .digest import settings as digest_settings
 from .errors import register_error_pages
 from .extensions import csrf, db, limiter, login_manager, migrate
+from .following import jobs as following_jobs
+from .following import settings as following_settings
 from .importers import redirects
 from .importers import settings as import_settings
 from .limits import configure_rate_limits
@@ -44,6 +57,7 @@ FEATURE_SETTINGS = (
     cache_settings,
     import_settings,
     comment_settings,
+    following_settings,
 )
 
 
@@ -61,7 +75,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_url_converters(app)
     register_blueprints(app)
-    register_jobs(app, mail_jobs.JOBS, digest_jobs.JOBS, bulletin_jobs.JOBS, remote_images.JOBS)
+    register_jobs(
+        app,
+        mail_jobs.JOBS,
+        digest_jobs.JOBS,
+        bulletin_jobs.JOBS,
+        remote_images.JOBS,
+        following_jobs.JOBS,
+    )
     register_change_journal(app)
     register_caching(app)
     register_error_pages(app)
@@ -103,3 +124,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(bulletins.bp)
     app.register_blueprint(redirects.bp)
     app.register_blueprint(subscriptions.bp)
+    app.register_blueprint(following.bp)

@@ -10,7 +10,9 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from ..caching import cached_for_generation, cached_page
 from ..comments.display import thread_html
 from ..comments.pages import comment_address
+from ..comments.permissions import is_member
 from ..dates import month_name
+from ..following.operations import follow_state
 from ..importers.redirects import comment_shown_by
 from ..models import Post
 from ..templating import render_around
@@ -117,5 +119,6 @@ def post(year: int, month: int, slug: str) -> Response | WerkzeugResponse:
         html,
         post=found,
         comment_page=page,
+        follow=follow_state(viewer, found) if is_member(viewer) else None,
         around=cached_for_generation(f"around:{found.id}", lambda: around_post(found)),
     )

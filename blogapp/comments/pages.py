@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask import current_app, url_for
 
 from ..models import Post, User
+from ..urls import external_url
 from .threads import Entry, comment_threads
 
 
@@ -52,11 +53,18 @@ def page_holding(threads: list[Entry], comment_id: int) -> int | None:
     return None
 
 
-def comment_address(post: Post, comment_id: int | None, viewer: User | None) -> str:
-    """The post's address on the page that holds the comment, scrolled to it; the post's own
-    address when ``viewer`` cannot see such a comment."""
-    address = url_for("blog.post", **post.url_values)
+def comment_address(
+    post: Post, comment_id: int | None, viewer: User | None, address: str | None = None
+) -> str:
+    """The post's ``address`` on the page that holds the comment, scrolled to it; the post's
+    own address when ``viewer`` cannot see such a comment."""
+    address = address or url_for("blog.post", **post.url_values)
     page = page_holding(comment_threads(post, viewer), comment_id) if comment_id else None
     if page is None:
         return address
     return f"{address}{ThreadPage(page, page).query}#c{comment_id}"
+
+
+def public_comment_address(post: Post, comment_id: int) -> str:
+    """The full address of the page that shows the comment to everyone (for mail)."""
+    return comment_address(post, comment_id, None, external_url("blog.post", **post.url_values))

@@ -93,6 +93,13 @@ def write(post_id: int) -> Response | tuple[str, int]:
     return redirect(post_page(post, comment))
 
 
+@bp.get("/comments/<int:comment_id>")
+def permalink(comment_id: int) -> Response:
+    """A comment's lasting address (in feeds and mail): the page of its thread that holds it."""
+    comment = shown_comment(comment_id)
+    return redirect(post_page(comment.post, comment))
+
+
 @bp.get("/comments/<int:comment_id>/reply")
 def reply(comment_id: int) -> tuple[str, int]:
     answering = shown_comment(comment_id)

@@ -3,6 +3,7 @@
 from .bulletins import Bulletin, BulletinFeed, RemovedFeedItem
 from .comments import ANONYMOUS, DELETED_USER, REMOVED_STATES, Comment, CommentState
 from .digests import UNFINISHED_STATES, DeliveryState, DigestDelivery, DigestRun
+from .follows import FollowChoice, MailedComment, ThreadFollow
 from .mail import QueuedMail, ReceivedReport, ReportKind, Suppression, SuppressionReason
 from .moderation import CommentReport, SiteSetting
 from .posts import Label, Post, PostStatus, Series, post_labels
@@ -24,7 +25,9 @@ __all__ = [
     "DeliveryState",
     "DigestDelivery",
     "DigestRun",
+    "FollowChoice",
     "Label",
+    "MailedComment",
     "Post",
     "PostStatus",
     "QueuedMail",
@@ -37,6 +40,7 @@ __all__ = [
     "Subscription",
     "Suppression",
     "SuppressionReason",
+    "ThreadFollow",
     "UTCDateTime",
     "Upload",
     "User",
