@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, exists, select
 
 from .. import changes
+from ..dates import utcnow
 from ..extensions import db
 from ..models import Comment, CommentState, FollowChoice, MailedComment, Post, ThreadFollow, User
 from .tokens import StopRequest
@@ -69,7 +70,9 @@ def choose(user: User, post: Post, choice: FollowChoice | None) -> None:
         delete(ThreadFollow).where(ThreadFollow.user_id == user.id, ThreadFollow.post_id == post.id)
     )
     if choice is not None:
-        db.session.add(ThreadFollow(user_id=user.id, post_id=post.id, choice=choice))
+        db.session.add(
+            ThreadFollow(user_id=user.id, post_id=post.id, choice=choice, created_at=utcnow())
+        )
     db.session.commit()
 
 
