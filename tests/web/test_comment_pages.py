@@ -125,3 +125,34 @@ def test_show_comment_naming_nothing_opens_the_post(client, long_thread, shown):
     assert response.status_code == 200
     assert response.request.path == path_of(post)
     assert "showComment" not in response.request.query_string.decode()
+
+
+def queries_for(client, count_queries, urls) -> dict[str, int]:
+    counts = {}
+    for url in urls:
+        with count_queries() as statements:
+            assert client.get(url).status_code == 200, url
+        counts[url] = len(statements)
+    return counts
+
+
+@pytest.mark.parametrize("logged_in", [False, True])
+def test_pages_of_a_thread_do_not_query_more_as_it_grows(
+    app, count_queries, make_post, make_user, logged_in
+):
+    app.config["COMMENTS_PER_PAGE"] = PER_PAGE
+    reader = make_user(email="reader@example.org")
+    client = app.test_client()
+    if logged_in:
+        client.login(reader.email, TEST_PASSWORD)
+    short, busy = make_post("Short"), make_post("Busy")
+    bulk_comments(short, 2, START)
+    bulk_comments(busy, 7, START, user_id=reader.id)
+    small = queries_for(client, count_queries, [path_of(short), path_of(busy) + "?page=3"])
+
+    bulk_comments(short, 150, START, replies_to_each=2)
+    bulk_comments(busy, 150, START, replies_to_each=2, user_id=reader.id)
+    large = queries_for(client, count_queries, [path_of(short), path_of(busy) + "?page=3"])
+
+    assert large == small
+    assert 0 < min(small.values()) <= max(small.values()) <= 12
