@@ -4,8 +4,8 @@
 
 For each data size it generates a blog (bench/generate.py, kept under bench/work/), serves it
 with gunicorn (the same worker settings as the baseline), loads each reading page with wrk on
-this machine, with the page cache on and off, and the post with 500+ comments for a logged-in
-reader too. This machine's speed drifts by a quarter within minutes, so each round measures
+this machine, with the page cache on and off, and the posts with 520 and 2,000 comments (the
+latter read in pages: its first and last) for a logged-in reader too. This machine's speed drifts by a quarter within minutes, so each round measures
 hello world just before each size's pages and takes each page's ratio to it, the sizes one
 after the other; a page's figure is the median of its rounds. Results go to
 bench/results/pages.json.

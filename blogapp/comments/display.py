@@ -2,9 +2,9 @@
 
 A busy thread is the most expensive part of the blog to render, and every reader sees almost
 the same one: only the buttons on their own comments differ (Remove instead of Report). So the
-thread is rendered once per change of content, for everyone, with each comment's buttons
-marked; a reader's page takes that rendering and puts their own buttons on their own
-comments. Editors (who may remove anything) and readers with a comment the shared rendering
+thread is rendered once per change of content, for everyone and page by page (``pages``), with
+each comment's buttons marked; a reader's page takes that rendering and puts their own buttons
+on their own comments. Editors (who may remove anything) and readers with a comment the shared rendering
 does not have yet (held for approval, or just written) get a rendering of their own.
 
 The thread is kept and returned as UTF-8: on a busy post it is most of the page, and the page
