@@ -156,3 +156,14 @@ def test_pages_of_a_thread_do_not_query_more_as_it_grows(
 
     assert large == small
     assert 0 < min(small.values()) <= max(small.values()) <= 12
+
+
+def test_show_comment_with_a_blogger_comment_id_opens_its_page(client, long_thread):
+    post, ids = long_thread
+    imported = db.session.get(Comment, ids[5])
+    imported.legacy_id = "tag:blogger.com,1999:blog-7362846510938475621.post-9020"
+    db.session.commit()
+
+    response = client.get(f"{path_of(post)}?showComment=9020")
+
+    assert response.location == f"{path_of(post)}?page=2#c{ids[5]}"
