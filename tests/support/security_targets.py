@@ -4,7 +4,9 @@ blog and returns the rule arguments that name it, with any text only some may se
 from blogapp.auth.tokens import confirmation_token, email_change_token, reset_token
 from blogapp.blog.operations import unpublish_post
 from blogapp.extensions import db
-from blogapp.models import CommentState, Post, PostStatus
+from blogapp.following.operations import choose
+from blogapp.following.tokens import stop_token
+from blogapp.models import CommentState, FollowChoice, Post, PostStatus
 from blogapp.subscriptions.tokens import unsubscribe_token
 
 from .security import READER_A, READER_B, Cast, Target, made_with_another_key
@@ -243,3 +245,22 @@ def post_with_held_comment(cast: Cast) -> Target:
     """A public post, and B's comment on it waiting for approval (named in the reply form)."""
     held = cast.comment(cast[READER_B], CommentState.PENDING)
     return Target({"post_id": held.post.id}, held.body, form={"reply_to": held.id})
+
+
+def post_commented_on_by_b(cast: Cast) -> Target:
+    """A public post under which B has commented (so B may mute its thread)."""
+    return Target({"post_id": cast.comment(cast[READER_B]).post_id})
+
+
+def thread_stop_link(cast: Cast) -> Target:
+    follower = cast.person("Thread follower")
+    post = cast.post()
+    choose(follower, post, FollowChoice.FOLLOWING)
+    return Target({"token": stop_token(follower.id, post.id)})
+
+
+def forged_thread_stop_link(cast: Cast) -> Target:
+    victim = cast[READER_B]
+    post = cast.post()
+    choose(victim, post, FollowChoice.FOLLOWING)
+    return Target({"token": made_with_another_key(cast.app, lambda: stop_token(victim.id))})
