@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import Exists, delete, exists, select
 
 from .. import changes
 from ..dates import utcnow
@@ -22,31 +22,26 @@ class FollowState:
     may_mute: bool
 
 
-def choice_of(user: User, post: Post) -> FollowChoice | None:
-    return db.session.scalar(
-        select(ThreadFollow.choice).where(
-            ThreadFollow.user_id == user.id, ThreadFollow.post_id == post.id
-        )
+def follow_state(user: User, post: Post) -> FollowState:
+    """The reader's choice about the thread and whether they commented, in one query."""
+    choice = select(ThreadFollow.choice).where(
+        ThreadFollow.user_id == user.id, ThreadFollow.post_id == post.id
+    )
+    row = db.session.execute(select(choice.scalar_subquery(), commented(user, post))).one()
+    return FollowState(FollowChoice(row[0]) if row[0] else None, bool(row[1]))
+
+
+def commented(user: User, post: Post) -> Exists:
+    """``user`` has a comment on ``post`` that was not thrown away unseen."""
+    return exists().where(
+        Comment.post_id == post.id,
+        Comment.user_id == user.id,
+        Comment.state != CommentState.DISCARDED,
     )
 
 
 def has_commented(user: User, post: Post) -> bool:
-    """Whether ``user`` has a comment on ``post`` that was not thrown away unseen."""
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    Comment.post_id == post.id,
-                    Comment.user_id == user.id,
-                    Comment.state != CommentState.DISCARDED,
-                )
-            )
-        )
-    )
-
-
-def follow_state(user: User, post: Post) -> FollowState:
-    return FollowState(choice_of(user, post), has_commented(user, post))
+    return bool(db.session.scalar(select(commented(user, post))))
 
 
 def has_muted(user_id: int, post_id: int) -> bool:
