@@ -62,6 +62,10 @@ COMMENTS = [
 ]
 
 
+#: The post (by index) that gets the huge thread: not one of the busy ones (every 7th).
+HUGE_THREAD_POST = 3
+
+
 @dataclass(frozen=True)
 class Sizes:
     posts: int
@@ -71,6 +75,8 @@ class Sizes:
     bulletins: int
     busy_posts: int = 20
     busy_comments: int = 520
+    #: One thread far past a page of comments (COMMENTS_PER_PAGE), read in pages.
+    huge_comments: int = 2000
 
     @classmethod
     def for_posts(cls, posts: int) -> "Sizes":
@@ -167,10 +173,12 @@ def label_posts(sizes: Sizes, rng: random.Random) -> None:
 
 
 def comment_counts(sizes: Sizes) -> list[int]:
-    """A few very busy threads (500+), the rest spread evenly."""
+    """A few very busy threads (500+), one huge one (2,000), the rest spread evenly."""
     counts = [0] * sizes.posts
     for busy in range(min(sizes.busy_posts, sizes.posts)):
         counts[busy * 7 % sizes.posts] = sizes.busy_comments
+    if sizes.posts > HUGE_THREAD_POST:
+        counts[HUGE_THREAD_POST] = sizes.huge_comments
     remaining = max(0, sizes.comments - sum(counts))
     quiet = [index for index, count in enumerate(counts) if count == 0] or [0]
     for position in range(remaining):

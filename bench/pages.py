@@ -4,16 +4,17 @@
 
 For each data size it generates a blog (bench/generate.py, kept under bench/work/), serves it
 with gunicorn (the same worker settings as the baseline), loads each reading page with wrk on
-this machine, with the page cache on and off, and the post with 500+ comments for a logged-in
-reader too. This machine's speed drifts by a quarter within minutes, so each round measures
-hello world just before each size's pages and takes each page's ratio to it, the sizes one
-after the other; a page's figure is the median of its rounds. Results go to
-bench/results/pages.json.
+this machine, with the page cache on and off, and the posts with 520 and 2,000 comments (the
+latter read in pages: its first and last) for a logged-in reader too. This machine's speed
+drifts by a quarter within minutes, so each round measures hello world just before each
+size's pages and takes each page's ratio to it, the sizes one after the other; a page's
+figure is the median of its rounds. Results go to bench/results/pages.json.
 """
 
 import argparse
 import http.cookiejar
 import json
+import math
 import os
 import platform
 import re
@@ -42,6 +43,8 @@ RESULTS = ROOT / "bench" / "results"
 GUNICORN = [str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--worker-class",
             "sync", "--backlog", "2048", "--log-level", "warning"]  # fmt: skip
 WRK_THREADS, WRK_CONNECTIONS = 2, 16
+#: The blog's default page of a thread (the benchmark's blogs keep it).
+COMMENTS_PER_PAGE = 200
 #: What every browser sends; the page cache keeps a compressed copy for it.
 BROWSER_ACCEPT_ENCODING = "gzip, deflate"
 
@@ -107,21 +110,42 @@ def log_in(base: str, email: str, password: str) -> str:
     return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
 
 
+def top_level_comments(post: Post) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Comment)
+        .where(Comment.post_id == post.id, Comment.parent_id.is_(None))
+    )
+
+
+def post_path(post: Post) -> str:
+    return f"/{post.published_year}/{post.published_month:02}/{post.slug}"
+
+
+def comments_on(post: Post) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Comment).where(Comment.post_id == post.id)
+    )
+
+
 def reading_pages(database_url: str, instance: Path) -> dict[str, str]:
-    """The URLs measured: the busiest post, its month, a label, a search, the feed."""
+    """The URLs measured: the busy post (520 comments) and the huge one (2,000, first and last
+    page), the busy post's month, a label, a search, the feed."""
     app = bench_app(database_url, instance)
     with app.app_context():
-        busiest = db.session.scalars(select(Post).order_by(Post.comment_count.desc())).first()
+        huge, busy = db.session.scalars(
+            select(Post).order_by(Post.comment_count.desc()).limit(2)
+        ).all()
         label = db.session.scalars(select(Label).order_by(Label.id)).first()
-        comments = db.session.scalar(
-            select(func.count()).select_from(Comment).where(Comment.post_id == busiest.id)
-        )
+        busy_comments, huge_comments = comments_on(busy), comments_on(huge)
+        last_page = f"?page={math.ceil(top_level_comments(huge) / COMMENTS_PER_PAGE)}"
         db.engine.dispose()
-    post_url = f"/{busiest.published_year}/{busiest.published_month:02}/{busiest.slug}"
     return {
         "home": "/",
-        f"post with {comments} comments": post_url,
-        "archive month": f"/{busiest.published_year}/{busiest.published_month:02}/",
+        f"post with {busy_comments} comments": post_path(busy),
+        f"post with {huge_comments} comments": post_path(huge),
+        f"post with {huge_comments} comments, last page": post_path(huge) + last_page,
+        "archive month": f"/{busy.published_year}/{busy.published_month:02}/",
         "label page": f"/label/{label.slug}",
         "search": "/search?q=approved+premises",
         "posts feed": "/feeds/posts.atom",
@@ -183,8 +207,9 @@ def measure_blog(hello: str, blog: ServedBlog, seconds: int) -> list[dict]:
     each page as a ratio to that hello world."""
     hello_rate = measure_page(hello, "hello world", "/", seconds)["requests_per_second"]
     rows = [measure_page(blog.base, name, path, seconds) for name, path in blog.pages.items()]
-    name, path = next((name, path) for name, path in blog.pages.items() if name.startswith("post"))
-    rows.append(measure_page(blog.base, f"{name}, logged in", path, seconds, blog.cookie))
+    for name, path in blog.pages.items():
+        if name.startswith("post with") and "page" not in name:
+            rows.append(measure_page(blog.base, f"{name}, logged in", path, seconds, blog.cookie))
     return [{**row, "ratio": row["requests_per_second"] / hello_rate, "hello_world_rps": hello_rate}
             for row in rows]  # fmt: skip
 

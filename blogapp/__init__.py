@@ -7,7 +7,18 @@ from typing import Any
 
 from flask import Flask
 
-from . import account, admin, auth, blog, bulletins, comments, media, remote_images, subscriptions
+from . import (
+    account,
+    admin,
+    auth,
+    blog,
+    bulletins,
+    comments,
+    following,
+    media,
+    remote_images,
+    subscriptions,
+)
 from .auth.session import configure_login_manager
 from .backups import jobs as backup_jobs
 from .backups import settings as backup_settings
@@ -26,6 +37,8 @@ from .digest import jobs as digest_jobs
 from .digest import settings as digest_settings
 from .errors import register_error_pages
 from .extensions import csrf, db, limiter, login_manager, migrate
+from .following import jobs as following_jobs
+from .following import settings as following_settings
 from .importers import redirects
 from .importers import settings as import_settings
 from .limits import configure_rate_limits
@@ -55,6 +68,7 @@ FEATURE_SETTINGS = (
     backup_settings,
     comment_settings,
     ops_settings,
+    following_settings,
 )
 
 
@@ -80,6 +94,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         remote_images.JOBS,
         backup_jobs.JOBS,
         comment_jobs.JOBS,
+        following_jobs.JOBS,
     )
     register_change_journal(app)
     register_caching(app)
@@ -133,3 +148,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(redirects.bp)
     app.register_blueprint(subscriptions.bp)
     app.register_blueprint(mail_webhooks.bp, url_prefix="/mail/webhooks")
+    app.register_blueprint(following.bp)

@@ -27,6 +27,14 @@ def external_url(endpoint: str, **values: object) -> str:
     return site_adapter(site_url()).build(endpoint, values, force_external=True)
 
 
+def address_of(item: Any, *, external: bool = False, **values: object) -> str:
+    """The address of a post or page (anything with ``address``: endpoint and values)."""
+    endpoint, own = item.address
+    if external:
+        return external_url(endpoint, **own, **values)
+    return url_for(endpoint, **own, **values)
+
+
 def site_adapter(url: str) -> MapAdapter:
     """The URL map bound to ``url``, once per application and address (feeds and mail
     build many absolute links)."""

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from ..dates import utcnow
 from ..extensions import db
 from ..models import Comment, DigestDelivery, QueuedMail, Subscription, User
-from ..urls import external_url
+from ..urls import address_of
 
 
 def when(moment: datetime | None) -> str | None:
@@ -33,7 +33,7 @@ def account_of(user: User) -> dict[str, Any]:
 def comment_address(comment: Comment) -> str | None:
     if comment.post.published_year is None:
         return None
-    return f"{external_url('blog.post', **comment.post.url_values)}#{comment.anchor}"
+    return f"{address_of(comment.post, external=True)}#{comment.anchor}"
 
 
 def comments_of(user: User) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from ..comments import amending, operations
 from ..extensions import db
 from ..models import Comment, CommentRemoval, CommentReport, CommentState, Post
 from ..typed_text import whole_number
+from ..urls import address_of
 from . import bp
 
 PER_PAGE = 50
@@ -160,5 +161,5 @@ def set_comments_open(post_id: int) -> Response:
         "info",
     )
     if post.is_public:
-        return redirect(url_for("blog.post", **post.url_values) + "#comments")
+        return redirect(address_of(post) + "#comments")
     return redirect(url_for("admin.comments_queue"))

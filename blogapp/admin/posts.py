@@ -14,6 +14,7 @@ from ..extensions import db
 from ..images import recent_uploads
 from ..models import Post, PostKind, PostStatus
 from ..text import RenderedBody, render_post_body
+from ..urls import address_of
 from . import bp
 from .forms import ConfirmForm, PostForm
 from .queries import (
@@ -55,9 +56,7 @@ def publication_for(
 
 
 def post_link(post: Post) -> str:
-    if post.is_page:
-        return url_for("blog.page", slug=post.slug)
-    return url_for("blog.post", **post.url_values)
+    return address_of(post)
 
 
 def saved_message(post: Post, action: str) -> Markup:

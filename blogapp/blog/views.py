@@ -5,10 +5,15 @@ from dataclasses import replace
 from flask import Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import Select
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..caching import cached_for_generation, cached_page
 from ..comments.display import thread_html
+from ..comments.pages import comment_address
+from ..comments.permissions import is_member
 from ..dates import month_name
+from ..following.operations import follow_state
+from ..importers.redirects import comment_shown_by
 from ..models import Post
 from ..templating import render_around
 from ..typed_text import whole_number
@@ -100,28 +105,42 @@ def series(slug: str) -> str:
     return render_listing("blog/series.html", pagination, series=found)
 
 
+def render_with_thread(
+    template: str, found: Post, **context: object
+) -> Response | WerkzeugResponse:
+    """A post or page with the page of its comment thread asked for (``?page=``), or sent
+    to the page that holds the comment a Blogger ``?showComment=`` link names."""
+    viewer = current_user._get_current_object()
+    if "showComment" in request.args:
+        shown = comment_shown_by(found, request.args["showComment"])
+        return redirect(comment_address(found, shown.id if shown else None, viewer))
+    html, page = thread_html(found, viewer, requested_page()) or abort(404)
+    return render_around(
+        template,
+        "thread_html",
+        html,
+        post=found,
+        comment_page=page,
+        follow=follow_state(viewer, found) if is_member(viewer) else None,
+        **context,
+    )
+
+
 @bp.get(f"/{YEAR}/{MONTH}/<slug>")
-@cached_page()
-def post(year: int, month: int, slug: str) -> Response:
+@cached_page("page", "showComment")
+def post(year: int, month: int, slug: str) -> Response | WerkzeugResponse:
     found = find_visible_post(year, month, slug) or abort(404)
     if found.is_page:
-        return redirect(url_for("blog.page", slug=found.slug), 301)
-    return render_around(
+        return redirect(url_for("blog.page", slug=found.slug, **request.args), 301)
+    return render_with_thread(
         "blog/post.html",
-        "thread_html",
-        thread_html(found, current_user._get_current_object()),
-        post=found,
+        found,
         around=cached_for_generation(f"around:{found.id}", lambda: around_post(found)),
     )
 
 
 @bp.get("/p/<slug>")
-@cached_page()
-def page(slug: str) -> Response:
+@cached_page("page", "showComment")
+def page(slug: str) -> Response | WerkzeugResponse:
     found = find_visible_page(slug) or abort(404)
-    return render_around(
-        "blog/page.html",
-        "thread_html",
-        thread_html(found, current_user._get_current_object()),
-        post=found,
-    )
+    return render_with_thread("blog/page.html", found)

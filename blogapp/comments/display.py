@@ -2,10 +2,11 @@
 
 A busy thread is the most expensive part of the blog to render, and every reader sees almost
 the same one: only the buttons on their own comments differ (Remove instead of Report). So the
-thread is rendered once per change of content, for everyone, with each comment's buttons
-marked; a reader's page takes that rendering and puts their own buttons on their own
-comments. Editors (who may remove anything) and readers with a comment the shared rendering
-does not have yet (held for approval, or just written) get a rendering of their own.
+thread is rendered once per change of content, for everyone and page by page (``pages``), with
+each comment's buttons marked; a reader's page takes that rendering and puts their own buttons
+on their own comments. Editors (who may remove anything) and readers with a comment the
+shared rendering does not have yet (held for approval, or just written) get a rendering of
+their own.
 
 The thread is kept and returned as UTF-8: on a busy post it is most of the page, and the page
 is put together around it without copying it into the rendered text and encoding it again.
@@ -20,6 +21,7 @@ from flask import render_template
 
 from ..caching import cached_for_generation
 from ..models import CommentState, Post, User
+from .pages import ThreadPage, split_into_pages
 from .permissions import is_member, may_edit, may_remove, may_undo_removal
 from .threads import Entry, ThreadComment, comment_threads, own_comments
 
@@ -55,8 +57,10 @@ def threads_for(post: Post, viewer: User | None) -> list[Entry]:
     return threads
 
 
-def render_thread(post: Post, threads: list[Entry], marked: bool) -> str:
-    return render_template("comments/_thread.html", post=post, threads=threads, mark_actions=marked)
+def render_thread(post: Post, threads: list[Entry], marked: bool, page: ThreadPage) -> str:
+    return render_template(
+        "comments/_thread.html", post=post, threads=threads, mark_actions=marked, page=page
+    )
 
 
 @dataclass(frozen=True)
@@ -97,29 +101,65 @@ class SharedThread:
         return b"".join(html)
 
 
-def shared_thread(post: Post) -> SharedThread:
-    threads = threads_for(post, None)
-    return SharedThread.cut(render_thread(post, threads, marked=True) if threads else "")
+@dataclass(frozen=True)
+class SharedPages:
+    """Every page of a thread rendered for everyone, kept together: the numbers and the
+    buttons of a page are those of the whole thread."""
+
+    pages: list[SharedThread]
+
+    def holds(self, comment_id: int) -> bool:
+        return any(comment_id in page.numbers for page in self.pages)
 
 
-def buttons_for(post: Post, comment: ThreadComment, number: str, viewer: User) -> bytes:
+def shared_pages(post: Post) -> SharedPages:
+    pages = split_into_pages(threads_for(post, None))
+    count = len(pages)
+    return SharedPages([
+        SharedThread.cut(
+            render_thread(post, threads, True, ThreadPage(number, count)) if threads else ""
+        )
+        for number, threads in enumerate(pages, start=1)
+    ])  # fmt: skip
+
+
+def buttons_for(
+    post: Post, comment: ThreadComment, number: str, viewer: User, page: ThreadPage
+) -> bytes:
     """The buttons ``viewer`` gets on one of their own comments."""
     entry = Entry(number, comment)
     mark_actions(entry, post, viewer)
-    match = ACTIONS.search(render_thread(post, [entry], marked=True))
+    match = ACTIONS.search(render_thread(post, [entry], True, page))
     return match.group(3).encode() if match else b""
 
 
-def thread_html(post: Post, viewer: User | None) -> bytes:
-    """The comment thread of ``post`` as ``viewer`` sees it, encoded as UTF-8."""
+def own_rendering(post: Post, viewer: User, number: int) -> tuple[bytes, ThreadPage] | None:
+    """The page as ``viewer`` alone sees it; None when the thread has no such page."""
+    pages = split_into_pages(threads_for(post, viewer))
+    if number > len(pages):
+        return None
+    page = ThreadPage(number, len(pages))
+    threads = pages[number - 1]
+    return (render_thread(post, threads, False, page).encode() if threads else b""), page
+
+
+def thread_html(
+    post: Post, viewer: User | None, number: int = 1
+) -> tuple[bytes, ThreadPage] | None:
+    """Page ``number`` of the comment thread of ``post`` as ``viewer`` sees it, encoded as
+    UTF-8, with where it stands among the pages; None when there is no such page."""
     member = is_member(viewer)
     own = own_comments(post, viewer) if member else []
-    shared = cached_for_generation(f"thread:{post.id}", lambda: shared_thread(post))
-    if (member and viewer.is_editor) or any(c.id not in shared.numbers for c in own):
-        return render_thread(post, threads_for(post, viewer), marked=False).encode()
+    shared = cached_for_generation(f"thread:{post.id}", lambda: shared_pages(post))
+    if (member and viewer.is_editor) or not all(shared.holds(c.id) for c in own):
+        return own_rendering(post, viewer, number)
+    if number > len(shared.pages):
+        return None
+    page = ThreadPage(number, len(shared.pages))
+    shown = shared.pages[number - 1]
     own_buttons = {
-        comment.id: buttons_for(post, comment, shared.numbers[comment.id], viewer)
+        comment.id: buttons_for(post, comment, shown.numbers[comment.id], viewer, page)
         for comment in own
-        if comment.id in shared.numbers
+        if comment.id in shown.numbers
     }
-    return shared.with_buttons(own_buttons)
+    return shown.with_buttons(own_buttons), page

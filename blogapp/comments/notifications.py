@@ -3,12 +3,14 @@
 from flask import current_app
 
 from ..extensions import db
+from ..following.operations import has_muted
 from ..mail import queue_email
 from ..models import Comment, CommentState, User
 from ..signals import comment_published
 from ..subscriptions.receiving import Mailing, may_receive
 from ..urls import external_url
 from .authors import public_author
+from .pages import public_comment_address
 
 
 def reply_recipient(reply: Comment) -> User | None:
@@ -19,11 +21,13 @@ def reply_recipient(reply: Comment) -> User | None:
     recipient = answered.user
     if recipient.id == reply.user_id or not may_receive(recipient, Mailing.REPLY_NOTICES):
         return None
+    if has_muted(recipient.id, reply.post_id):
+        return None
     return recipient
 
 
 def comment_link(comment: Comment) -> str:
-    return external_url("blog.post", **comment.post.url_values) + f"#{comment.anchor}"
+    return public_comment_address(comment.post, comment.id)
 
 
 @comment_published.connect

@@ -1,5 +1,6 @@
-"""The comment settings: what holds a comment back for an editor to read first, and how
-many readers' reports take one out of its thread."""
+"""The comment settings: what holds a comment back for an editor to read first, how many
+readers' reports take one out of its thread, and how many top-level comments a page of a
+long thread shows."""
 
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ ENVIRONMENT: dict[str, type] = {
     "COMMENT_MIN_SECONDS": float,
     "COMMENT_MAX_LINKS": int,
     "TRUSTED_AFTER": int,
+    "COMMENTS_PER_PAGE": int,
 }
 
 
@@ -26,4 +28,6 @@ def defaults(_instance: Path) -> dict[str, Any]:
         #: How many of a reader's comments an editor approves before theirs are published at
         #: once, until the editors choose another number at /admin/settings.
         "TRUSTED_AFTER": 1,
+        #: Top-level comments on one page of a thread (replies stay with theirs), as Blogger.
+        "COMMENTS_PER_PAGE": 200,
     }

@@ -3,7 +3,7 @@
 import time
 from datetime import UTC, datetime
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -14,9 +14,11 @@ from ..extensions import db, limiter
 from ..limits import accepted, account_or_ip, configured
 from ..models import Comment, CommentState, Post
 from ..typed_text import whole_number
+from ..urls import address_of
 from . import amending, bp, operations
 from .forms import CommentForm, EditForm, RemoveForm, ReportForm, new_comment_form
 from .operations import CommentError
+from .pages import comment_address
 from .permissions import (
     commenting_refusal,
     editable_comment,
@@ -37,9 +39,10 @@ HELD_MESSAGE = (
 
 
 def post_page(post: Post, comment: Comment | None = None) -> str:
-    """The post's address, scrolled to ``comment`` (or to the comments)."""
-    anchor = comment.anchor if comment is not None else "comments"
-    return url_for("blog.post", **post.url_values) + f"#{anchor}"
+    """The post's address, on the page that holds ``comment`` (or at the comments)."""
+    if comment is None:
+        return address_of(post) + "#comments"
+    return comment_address(post, comment.id, current_user._get_current_object())
 
 
 def public_post(post_id: int) -> Post:
@@ -137,6 +140,13 @@ def too_many_comments(error: RateLimitExceeded) -> tuple[str, int]:
         f"You can post this one {when_allowed_again()}; it is kept below as you wrote it."
     )
     return render_write_page(post, form, answering, 429, problem)
+
+
+@bp.get("/comments/<int:comment_id>")
+def permalink(comment_id: int) -> Response:
+    """A comment's lasting address (in feeds and mail): the page of its thread that holds it."""
+    comment = shown_comment(comment_id)
+    return redirect(post_page(comment.post, comment))
 
 
 @bp.get("/comments/<int:comment_id>/reply")

@@ -3,10 +3,12 @@
 from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, abort, redirect, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ..blog.queries import is_visible
+from ..comments.pages import comment_address
 from ..extensions import db
 from ..models import Comment, Label, Post
 from ..text import slugify
@@ -43,12 +45,29 @@ def comment_at_time(post: Post, shown: str | None) -> Comment | None:
     )
 
 
+def comment_with_blogger_id(post: Post, shown: str) -> Comment | None:
+    """The imported comment whose Blogger entry id ends in ``shown`` (its ``#c`` number)."""
+    if not shown.isascii() or not shown.isdigit():
+        return None
+    return db.session.scalar(
+        select(Comment).where(
+            Comment.post_id == post.id, Comment.legacy_id.endswith(f".post-{shown}")
+        )
+    )
+
+
+def comment_shown_by(post: Post, shown: str | None) -> Comment | None:
+    """The comment a ``?showComment=`` link names: Blogger wrote the comment's time in
+    milliseconds there; a comment's Blogger id is taken too."""
+    return comment_at_time(post, shown) or comment_with_blogger_id(post, shown or "")
+
+
 @bp.get(f"/{YEAR}/{MONTH}/<name>.html")
 def old_post(year: int, month: int, name: str) -> Response:
     post = post_at_old_path(f"/{year:04d}/{month:02d}/{name}.html") or abort(404)
-    comment = comment_at_time(post, request.args.get("showComment"))
-    anchor = comment.anchor if comment else None
-    return redirect(url_for("blog.post", **post.url_values, _anchor=anchor), 301)
+    comment = comment_shown_by(post, request.args.get("showComment"))
+    viewer = current_user._get_current_object()
+    return redirect(comment_address(post, comment.id if comment else None, viewer), 301)
 
 
 @bp.get("/p/<name>.html")

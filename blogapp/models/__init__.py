@@ -4,6 +4,7 @@ from .backups import Backup
 from .bulletins import Bulletin, BulletinFeed, RemovedFeedItem
 from .comments import ANONYMOUS, DELETED_USER, REMOVED_STATES, Comment, CommentState
 from .digests import UNFINISHED_STATES, DeliveryState, DigestDelivery, DigestRun
+from .follows import FollowChoice, MailedComment, ThreadFollow
 from .mail import (
     DIGEST_ONLY_REASONS,
     LIFTABLE_REASONS,
@@ -38,7 +39,9 @@ __all__ = [
     "DeliveryState",
     "DigestDelivery",
     "DigestRun",
+    "FollowChoice",
     "Label",
+    "MailedComment",
     "ModerationMailing",
     "Post",
     "PostKind",
@@ -54,6 +57,7 @@ __all__ = [
     "Suppression",
     "SuppressionLift",
     "SuppressionReason",
+    "ThreadFollow",
     "UTCDateTime",
     "Upload",
     "User",

@@ -148,3 +148,11 @@ class Post(db.Model):
     @property
     def is_page(self) -> bool:
         return self.kind == PostKind.PAGE
+
+    @property
+    def address(self) -> tuple[str, dict[str, object]]:
+        """The endpoint and values of its own page: /p/<slug> for a page, under its month
+        for a post."""
+        if self.is_page:
+            return "blog.page", {"slug": self.slug}
+        return "blog.post", self.url_values

@@ -50,6 +50,7 @@ from .security_targets import (
     forged_email_change_link,
     forged_reset_link,
     forged_resume_mail_link,
+    forged_thread_stop_link,
     forged_unsubscribe_link,
     future_bulletin,
     future_bulletin_address,
@@ -67,6 +68,7 @@ from .security_targets import (
     old_label_address,
     old_label_feed_address,
     outbox_message,
+    post_commented_on_by_b,
     post_with_held_comment,
     public_page_address,
     public_post,
@@ -83,6 +85,7 @@ from .security_targets import (
     series_only_on_scheduled_post,
     stylesheet,
     subscription_of_a,
+    thread_stop_link,
     unsubscribe_link,
     uploaded_image,
 )
@@ -246,6 +249,27 @@ ACCESS: dict[str, list[Case]] = {
         Case(unsubscribe_link, EVERYONE, {"List-Unsubscribe": "One-Click"}),
         Case(forged_unsubscribe_link, NOBODY, {"List-Unsubscribe": "One-Click"}, TOKEN_REFUSED),
     ],
+    # A comment's lasting address opens its page for whoever may see the comment.
+    "comments.permalink": [
+        Case(comment_by_b, EVERYONE),
+        Case(held_comment_by_b, OWNER_B_AND_EDITORS),
+        Case(comment_on_unpublished_post, NOBODY),
+    ],
+    # Following a thread: any member, on a public post; muting: those who commented there.
+    "following.follow": [Case(public_post, MEMBERS), Case(scheduled_post, NOBODY)],
+    "following.unfollow": [Case(public_post, MEMBERS), Case(scheduled_post, NOBODY)],
+    "following.mute": [
+        Case(post_commented_on_by_b, frozenset({READER_B})),
+        Case(scheduled_post, NOBODY),
+    ],
+    "following.stop_page": [
+        Case(thread_stop_link, EVERYONE),
+        Case(forged_thread_stop_link, NOBODY, refusals=TOKEN_REFUSED),
+    ],
+    "following.stop_now": [
+        Case(thread_stop_link, EVERYONE, {"List-Unsubscribe": "One-Click"}),
+        Case(forged_thread_stop_link, NOBODY, {"List-Unsubscribe": "One-Click"}, TOKEN_REFUSED),
+    ],
 }
 
 
@@ -353,6 +377,11 @@ ATTEMPTS: dict[str, Attempt] = {
     "subscriptions.stop": Attempt(READER_A, subscription_of_a),
     # The unsubscribe page's own button (not a mail client's one-click POST).
     "subscriptions.unsubscribe_now": Attempt(VISITOR, unsubscribe_link),
+    "following.follow": Attempt(READER_A, public_post),
+    "following.unfollow": Attempt(READER_A, public_post),
+    "following.mute": Attempt(READER_B, post_commented_on_by_b),
+    # The stop page's own button (not a mail client's one-click POST).
+    "following.stop_now": Attempt(VISITOR, thread_stop_link),
 }
 
 

@@ -5,9 +5,11 @@ from blogapp.auth.tokens import confirmation_token, email_change_token, reset_to
 from blogapp.blog.operations import unpublish_post
 from blogapp.comments.operations import remove_comment
 from blogapp.extensions import db
+from blogapp.following.operations import choose
+from blogapp.following.tokens import stop_token
 from blogapp.mail.lifting import lift_token
 from blogapp.mail.suppression import suppress
-from blogapp.models import CommentState, Post, PostStatus, SuppressionReason
+from blogapp.models import CommentState, FollowChoice, Post, PostStatus, SuppressionReason
 from blogapp.subscriptions.tokens import unsubscribe_token
 
 from .security import READER_A, READER_B, Cast, Target, made_with_another_key
@@ -299,3 +301,22 @@ def forged_resume_mail_link(cast: Cast) -> Target:
     """A link lifting someone's suppression, as it would be if the site had signed it."""
     person, entry = bounced_person(cast)
     return Target({"token": made_with_another_key(cast.app, lambda: lift_token(person, entry))})
+
+
+def post_commented_on_by_b(cast: Cast) -> Target:
+    """A public post under which B has commented (so B may mute its thread)."""
+    return Target({"post_id": cast.comment(cast[READER_B]).post_id})
+
+
+def thread_stop_link(cast: Cast) -> Target:
+    follower = cast.person("Thread follower")
+    post = cast.post()
+    choose(follower, post, FollowChoice.FOLLOWING)
+    return Target({"token": stop_token(follower.id, post.id)})
+
+
+def forged_thread_stop_link(cast: Cast) -> Target:
+    victim = cast[READER_B]
+    post = cast.post()
+    choose(victim, post, FollowChoice.FOLLOWING)
+    return Target({"token": made_with_another_key(cast.app, lambda: stop_token(victim.id))})

@@ -22,9 +22,11 @@ def test_every_features_jobs_are_registered_and_the_queue_goes_every_half_minute
         "remote-images",
         "moderation-mail",
         "backup",
+        "thread-mail",
     }
     assert jobs["mail-queue"].trigger().interval == timedelta(seconds=30)
     assert jobs["mail-queue"].run_at_start
+    assert jobs["thread-mail"].trigger().interval == timedelta(seconds=300)
 
 
 def test_a_job_runs_in_an_app_context_of_its_own_even_from_another_thread(app):

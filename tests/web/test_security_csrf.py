@@ -21,16 +21,18 @@ from support.security import (
     text_of,
 )
 from support.security_routes import ATTEMPTS, CHANGES_WHO_IS_SIGNED_IN, form_data
-from support.security_targets import unsubscribe_link
+from support.security_targets import thread_stop_link, unsubscribe_link
 
 from blogapp.errors import CSRF_TEXT
 from blogapp.extensions import csrf
 
 #: A mail client unsubscribing from a List-Unsubscribe-Post header has no cookie and no
-#: form: RFC 8058 says the POST carries only ``List-Unsubscribe=One-Click``.
+#: form: RFC 8058 says the POST carries only ``List-Unsubscribe=One-Click`` (the digest's
+#: unsubscribe link, and the stop link of thread mail).
 #: Mail providers' webhooks are machine calls proved by their signature or secret.
 DOCUMENTED_EXEMPTIONS = {
     "subscriptions.unsubscribe_now",
+    "following.stop_now",
     "mail_webhooks.mailgun_webhook",
     "mail_webhooks.postmark_webhook",
     "mail_webhooks.ses_webhook",
@@ -136,6 +138,21 @@ def test_one_click_unsubscribing_needs_the_one_click_field_or_the_token(app, mai
     cast = Cast(app)
     target = unsubscribe_link(cast)
     path = f"/unsubscribe/{target.values['token']}"
+    before = database_snapshot()
+
+    refused = cast.app.test_client().post(path, data={"List-Unsubscribe": "Yes please"})
+
+    assert refused.status_code == 400
+    assert CSRF_TEXT in refused.text
+    assert database_snapshot() == before
+    one_click = cast.app.test_client().post(path, data={"List-Unsubscribe": "One-Click"})
+    assert one_click.status_code == 200
+    assert database_snapshot() != before
+
+
+def test_one_click_thread_stop_needs_the_one_click_field_or_the_token(app, mailbox):
+    cast = Cast(app)
+    path = f"/threads/stop/{thread_stop_link(cast).values['token']}"
     before = database_snapshot()
 
     refused = cast.app.test_client().post(path, data={"List-Unsubscribe": "Yes please"})

@@ -29,6 +29,7 @@ from support.security import (
 
 from blogapp.auth.tokens import confirmation_token, email_change_token, reset_token
 from blogapp.extensions import db
+from blogapp.following.tokens import stop_token
 from blogapp.mail.catcher import outbox_folder, save_to_outbox
 from blogapp.models import Bulletin, BulletinFeed, Comment, Post
 from blogapp.subscriptions.tokens import unsubscribe_token
@@ -155,6 +156,7 @@ def mail_links(cast: Cast) -> list[str]:
     reader = cast[READER_A]
     return [
         f"/unsubscribe/{unsubscribe_token(reader.id)}",
+        f"/threads/stop/{stop_token(reader.id)}",
         f"/auth/reset/{reset_token(reader)}",
         f"/auth/confirm/{confirmation_token(reader)}",
         f"/account/email/confirm/{email_change_token(reader, 'moved@example.org')}",
@@ -170,6 +172,7 @@ def echoing_pages(post: Post, bulletin: Bulletin) -> list[str]:
         f"/label/{typed}", f"/series/{typed}", f"/search/label/{typed}", f"/{typed}",
         f"/{post.published_year}/{post.published_month:02d}/{typed}",
         f"/bulletins/{bulletin.id}-{typed}", f"/auth/reset/{typed}", f"/unsubscribe/{typed}",
+        f"/threads/stop/{typed}",
         f"/auth/confirm/{typed}", f"/auth/login?next=/{typed}", f"/?page={typed}",
         f"/admin/users?q={quote(payload('users_search'), safe='')}", f"/admin/outbox/{typed}",
         f"/admin/comments?show={typed}", "/admin/comments?show=reported",

@@ -1,0 +1,83 @@
+"""Following and muting threads: what a reader chose about a post's comments, and changing it."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import Exists, delete, exists, select
+
+from .. import changes
+from ..dates import utcnow
+from ..extensions import db
+from ..models import Comment, CommentState, FollowChoice, MailedComment, Post, ThreadFollow, User
+from .tokens import StopRequest
+
+changes.declare_unseen(ThreadFollow, MailedComment)
+
+
+@dataclass(frozen=True)
+class FollowState:
+    """What the post page offers a logged-in reader about the thread."""
+
+    choice: FollowChoice | None
+    #: Only a reader who has commented on the post can mute it.
+    may_mute: bool
+
+
+def follow_state(user: User, post: Post) -> FollowState:
+    """The reader's choice about the thread and whether they commented, in one query."""
+    choice = select(ThreadFollow.choice).where(
+        ThreadFollow.user_id == user.id, ThreadFollow.post_id == post.id
+    )
+    row = db.session.execute(select(choice.scalar_subquery(), commented(user, post))).one()
+    return FollowState(FollowChoice(row[0]) if row[0] else None, bool(row[1]))
+
+
+def commented(user: User, post: Post) -> Exists:
+    """``user`` has a comment on ``post`` that was not thrown away unseen."""
+    return exists().where(
+        Comment.post_id == post.id,
+        Comment.user_id == user.id,
+        Comment.state != CommentState.DISCARDED,
+    )
+
+
+def has_commented(user: User, post: Post) -> bool:
+    return bool(db.session.scalar(select(commented(user, post))))
+
+
+def has_muted(user_id: int, post_id: int) -> bool:
+    """Whether the reader has muted the post's thread (no reply notices from it)."""
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    ThreadFollow.user_id == user_id,
+                    ThreadFollow.post_id == post_id,
+                    ThreadFollow.choice == FollowChoice.MUTED,
+                )
+            )
+        )
+    )
+
+
+def choose(user: User, post: Post, choice: FollowChoice | None) -> None:
+    """Follow, mute, or (None) neither; following again starts from now."""
+    db.session.execute(
+        delete(ThreadFollow).where(ThreadFollow.user_id == user.id, ThreadFollow.post_id == post.id)
+    )
+    if choice is not None:
+        db.session.add(
+            ThreadFollow(user_id=user.id, post_id=post.id, choice=choice, created_at=utcnow())
+        )
+    db.session.commit()
+
+
+def stop_following(wanted: StopRequest) -> int:
+    """Stop the thread mail a stop link names; how many threads were followed."""
+    statement = delete(ThreadFollow).where(
+        ThreadFollow.user_id == wanted.user_id, ThreadFollow.choice == FollowChoice.FOLLOWING
+    )
+    if wanted.post_id is not None:
+        statement = statement.where(ThreadFollow.post_id == wanted.post_id)
+    stopped = db.session.execute(statement).rowcount
+    db.session.commit()
+    return stopped
