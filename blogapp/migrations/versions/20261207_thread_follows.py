@@ -1,7 +1,7 @@
 """readers following a post's comments by email or muting a thread, and what was mailed
 
 Revision ID: 20261207_thread_follows
-Revises: 20261207_mail_suppression
+Revises: 20261207_mail_report_intake
 Create Date: 2026-12-07 03:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '20261207_thread_follows'
-down_revision = '20261207_mail_suppression'
+down_revision = '20261207_mail_report_intake'
 branch_labels = None
 depends_on = None
 
