@@ -27,6 +27,7 @@ from .limits import configure_rate_limits
 from .mail import jobs as mail_jobs
 from .mail import settings as mail_settings
 from .mail.signing import check_signing_key
+from .postgresql_connections import configure_postgresql_connections
 from .scheduler import register_jobs
 from .security import register_security_headers, trust_reverse_proxies
 from .session_teardown import register_session_teardown
@@ -89,6 +90,7 @@ def register_extensions(app: Flask) -> None:
     configure_login_manager(login_manager)
     with app.app_context():
         configure_sqlite_connections(db.engine)
+        configure_postgresql_connections(db.engine)
 
 
 def register_blueprints(app: Flask) -> None:
