@@ -35,7 +35,8 @@ READS_OUTSIDE_TRANSACTIONS = "reads_outside_transactions"
 #: common firewalls and load balancers (350 s and more).
 RECYCLE_SECONDS = 300
 #: psycopg prepares a statement the second time a connection runs it: a page's statements
-#: run on every request, and a prepared one is neither parsed nor planned again.
+#: run on every request, and a prepared one is not parsed again (nor planned, once
+#: PostgreSQL finds its generic plan as good as a custom one).
 PREPARE_THRESHOLD = 2
 
 
