@@ -70,12 +70,14 @@ def check_out(
 
 
 def is_plain_read(context: ExecutionContext | None) -> bool:
-    """A compiled SELECT that locks nothing."""
+    """A compiled SELECT that locks nothing and reads through no server-side cursor (one
+    lives in a transaction)."""
     statement = getattr(getattr(context, "compiled", None), "statement", None)
     return (
         statement is not None
         and statement.is_select
         and getattr(statement, "_for_update_arg", None) is None
+        and not context.execution_options.get("stream_results")
     )
 
 

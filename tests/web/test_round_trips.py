@@ -8,12 +8,13 @@ ROLLBACK sent again, or one more query, shows here.
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from support.accounts import TEST_PASSWORD
 from support.comments import comments_of, path_of
 from support.round_trips import Exchanges, RoundTripCounter
 
 from blogapp.extensions import db
+from blogapp.models import Post
 
 pytestmark = pytest.mark.postgres_only
 #: Requests before the count: psycopg prepares a statement the second time it runs.
@@ -97,3 +98,15 @@ def test_a_connection_the_server_ended_is_replaced_before_use(app, client, make_
     assert page.status_code == 200
     assert "Still here" in page.text
     assert backend_of(app) != pid
+
+
+def test_rows_streamed_in_a_request_get_the_transaction_their_cursor_needs(app, make_post):
+    for number in range(3):
+        make_post(f"Streamed {number}")
+
+    with app.test_request_context("/"):
+        streamed = db.session.scalars(select(Post.title).execution_options(yield_per=2))
+        titles = sorted(streamed)
+        db.session.remove()
+
+    assert titles == ["Streamed 0", "Streamed 1", "Streamed 2"]
