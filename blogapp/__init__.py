@@ -50,6 +50,7 @@ from .ops import settings as ops_settings
 from .ops.logs import configure_logging
 from .ops.metrics import register_metrics
 from .ops.request_log import register_request_log
+from .postgresql_connections import configure_postgresql_connections
 from .scheduler import register_jobs
 from .security import register_security_headers, trust_reverse_proxies
 from .session_teardown import register_session_teardown
@@ -135,6 +136,7 @@ def register_extensions(app: Flask) -> None:
     configure_login_manager(login_manager)
     with app.app_context():
         configure_sqlite_connections(db.engine)
+        configure_postgresql_connections(db.engine)
 
 
 def register_blueprints(app: Flask) -> None:

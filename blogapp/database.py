@@ -8,6 +8,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from .instance_files import create_private_database_file, sqlite_database_path
+from .postgresql_connections import postgresql_connect_args, postgresql_engine_options
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -49,18 +50,21 @@ def engine_options(
 ) -> dict[str, Any]:
     """Connection settings: a generous lock wait for SQLite; for a server, health checks and
     bounded waits, so a database that is down or hung gives an error page in seconds
-    rather than holding every worker (PostgreSQL's connect timeout is at least 2 s)."""
+    rather than holding every worker (PostgreSQL's connect timeout is at least 2 s).
+    PostgreSQL checks its connections without a round trip (``postgresql_connections``)."""
     if database_url.startswith("sqlite"):
         return {"connect_args": {"timeout": 15}}
-    options: dict[str, Any] = {"pool_pre_ping": True, "pool_timeout": connect_timeout}
-    if database_url.startswith("postgresql"):
-        statement_ms = int(statement_timeout * 1000)
-        options["connect_args"] = {
-            "connect_timeout": max(2, math.ceil(connect_timeout)),
-            "options": f"-c statement_timeout={statement_ms}",
-            "application_name": application_name,
-        }
-    return options
+    options: dict[str, Any] = {"pool_timeout": connect_timeout}
+    if not database_url.startswith("postgresql"):
+        return options | {"pool_pre_ping": True}
+    statement_ms = int(statement_timeout * 1000)
+    options["connect_args"] = {
+        "connect_timeout": max(2, math.ceil(connect_timeout)),
+        "options": f"-c statement_timeout={statement_ms}",
+        "application_name": application_name,
+        **postgresql_connect_args(),
+    }
+    return options | postgresql_engine_options()
 
 
 def is_postgresql(engine: Engine) -> bool:

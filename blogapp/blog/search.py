@@ -1,10 +1,11 @@
 """Full-text search over posts and union bulletins, ranked together, paged and highlighted.
 
 SQLite: FTS5 tables (``post_fts``, ``bulletin_fts``) ranked with bm25. PostgreSQL: weighted
-text-search vectors ranked with ts_rank, written exactly as their GIN expression indexes so
-the planner uses them. One query ranks the page across both kinds (UNION ALL) and counts
-every match in the same pass, then one per kind on the page loads its rows with highlighted
-titles and snippets, so the work of highlighting is done for the page only.
+text-search vectors stored in a generated column with a GIN index, ranked with ts_rank. One
+query ranks the page across both kinds (UNION ALL) and counts every match in the same pass,
+then one per kind on the page loads its rows with highlighted titles and snippets, so the
+work of highlighting is done for the page only. A search's results are kept in the shared
+cache until the content changes.
 """
 
 import hashlib
@@ -35,7 +36,7 @@ from sqlalchemy import (
 )
 
 from ..bulletins.queries import bulletin_is_visible
-from ..caching import cached_page, kept_for_generation
+from ..caching import cached_for_generation, cached_page
 from ..dates import utcnow
 from ..extensions import db
 from ..models import Bulletin, Post
@@ -231,11 +232,9 @@ POSTGRES_TITLE_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, HighlightA
 
 
 def postgres_vector(table_name: str) -> ColumnElement:
-    """Written out exactly as the table's GIN index is, so the planner can use that index."""
-    return literal_column(
-        f"setweight(to_tsvector('english', coalesce({table_name}.title, '')), 'A') || "
-        f"setweight(to_tsvector('english', coalesce({table_name}.search_text, '')), 'B')"
-    )
+    """The weighted vector the database stores and indexes (GIN) for each row: matching and
+    ranking read it rather than computing it again for every matching row."""
+    return literal_column(f"{table_name}.search_vector")
 
 
 def postgres_terms(words: list[str]) -> str:
@@ -342,7 +341,7 @@ def shared_search(query: str, page: int, per_page: int) -> SearchResults:
     until the content changes (when a story breaks, many readers search for its words)."""
     words = " ".join(search_words(query)).lower()
     key = hashlib.sha256(f"{words}|{page}|{per_page}".encode()).hexdigest()
-    results = kept_for_generation(f"search:{key}", lambda: search_blog(words, page, per_page))
+    results = cached_for_generation(f"search:{key}", lambda: search_blog(words, page, per_page))
     return replace(results, query=query)
 
 

@@ -16,6 +16,8 @@ logger = logging.getLogger("alembic.env")
 #: What the models do not describe: full-text tables and indexes made by raw SQL in migrations.
 UNMODELLED_TABLE_PREFIXES = ("post_fts", "bulletin_fts")
 UNMODELLED_INDEXES = {"ix_posts_search", "ix_bulletins_search"}
+#: PostgreSQL's stored search vectors: written by the database, read only by search's SQL.
+UNMODELLED_COLUMNS = {"search_vector"}
 
 
 def get_engine():
@@ -27,8 +29,11 @@ def get_metadata():
 
 
 def include_object(obj, name, type_, reflected, compare_to):
-    """Leave the full-text search tables (SQLite) and expression indexes (PostgreSQL) alone."""
+    """Leave the full-text search tables (SQLite), and the stored vectors and their indexes
+    (PostgreSQL), alone."""
     if type_ == "table" and name and name.startswith(UNMODELLED_TABLE_PREFIXES):
+        return False
+    if type_ == "column" and name in UNMODELLED_COLUMNS:
         return False
     return not (type_ == "index" and name in UNMODELLED_INDEXES)
 

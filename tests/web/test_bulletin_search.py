@@ -130,9 +130,9 @@ def test_the_search_page_query_count_does_not_grow_with_its_hits(client, make_po
     assert len(many) == len(few)
 
 
-def test_postgres_ranks_both_kinds_with_their_gin_expression_indexes(app):
+def test_postgres_ranks_both_kinds_with_their_stored_vectors_gin_indexes(app):
     if db.engine.dialect.name != "postgresql":
-        pytest.skip("the GIN expression indexes are PostgreSQL's")
+        pytest.skip("the stored search vectors are PostgreSQL's")
     statement = search_statements("postgresql").ranked_page.params(
         terms="workload", now=utcnow(), limit=10, offset=0
     )

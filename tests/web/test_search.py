@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 
+from blogapp.caching.generations import worker_copies, worker_item_copies
 from blogapp.dates import utcnow
 from blogapp.models import PostStatus
 
@@ -116,6 +117,22 @@ def test_readers_searching_for_the_same_words_share_the_results_until_the_conten
     assert result_titles(page) == ["Caseloads rising"]
     assert "for “CASELOADS!”" in page
     assert sorted(result_titles(after_a_new_post)) == ["Caseloads falling", "Caseloads rising"]
+
+
+def test_a_worker_that_never_ran_a_search_finds_its_results_in_the_shared_cache(
+    app, client, make_post, count_queries
+):
+    app.config["PAGE_CACHE_ENABLED"] = False
+    make_post("Caseloads rising", body="About caseloads.")
+    client.get("/search?q=caseloads")
+    for copies in (worker_copies, worker_item_copies):
+        copies.copies.clear()
+
+    with count_queries() as other_worker:
+        page = client.get("/search?q=caseloads").text
+
+    assert [s for s in other_worker if "MATCH" in s or "@@" in s] == []
+    assert result_titles(page) == ["Caseloads rising"]
 
 
 def test_the_search_page_has_one_search_box(client):
