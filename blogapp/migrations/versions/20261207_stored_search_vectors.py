@@ -4,7 +4,7 @@ Searching matched on an expression index but ranked by computing every matching 
 again; a stored vector is read instead. SQLite searches its FTS5 tables: nothing changes there.
 
 Revision ID: 20261207_stored_search_vectors
-Revises: 20261207_mail_suppression
+Revises: 20261207_thread_follows
 Create Date: 2026-12-07 03:45:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "20261207_stored_search_vectors"
-down_revision = "20261207_mail_suppression"
+down_revision = '20261207_thread_follows'
 branch_labels = None
 depends_on = None
 
