@@ -6,7 +6,7 @@ from flask import Response, abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import Select
 
-from ..caching import cached_for_generation, cached_page
+from ..caching import cached_for_generation, cached_page, post_scope, shows
 from ..comments.display import thread_html
 from ..dates import month_name
 from ..models import Post
@@ -103,6 +103,7 @@ def series(slug: str) -> str:
 @cached_page()
 def post(year: int, month: int, slug: str) -> Response:
     found = find_visible_post(year, month, slug) or abort(404)
+    shows(post_scope(found.id))
     return render_around(
         "blog/post.html",
         "thread_html",

@@ -18,7 +18,7 @@ from functools import cached_property
 
 from flask import render_template
 
-from ..caching import cached_for_generation
+from ..caching import cached_for_generation, post_scope
 from ..models import CommentState, Post, User
 from .permissions import is_member, may_remove
 from .threads import Entry, ThreadComment, comment_threads, own_comments
@@ -111,7 +111,9 @@ def thread_html(post: Post, viewer: User | None) -> bytes:
     """The comment thread of ``post`` as ``viewer`` sees it, encoded as UTF-8."""
     member = is_member(viewer)
     own = own_comments(post, viewer) if member else []
-    shared = cached_for_generation(f"thread:{post.id}", lambda: shared_thread(post))
+    shared = cached_for_generation(
+        f"thread:{post.id}", lambda: shared_thread(post), [post_scope(post.id)]
+    )
     if (member and viewer.is_editor) or any(c.id not in shared.numbers for c in own):
         return render_thread(post, threads_for(post, viewer), marked=False).encode()
     own_buttons = {
