@@ -28,7 +28,7 @@ from sqlalchemy import func, select
 from ..dates import utcnow
 from ..extensions import db
 from ..models import Bulletin, Post, PostStatus
-from .identity import database_identity
+from .identity import database_identity, known_database_identity
 from .outage import cache_outage
 
 cache = Cache()
@@ -160,7 +160,8 @@ def generations_of(scopes: Iterable[str]) -> dict[str, Generation]:
     known = g.setdefault("scope_generations", {})
     unread = [scope for scope in dict.fromkeys(scopes) if scope not in known]
     if unread:
-        keys = [generation_key(current_app, scope) for scope in unread]
+        identity = known_database_identity(current_app) or database_identity(current_app)
+        keys = [generation_key(current_app, scope, identity) for scope in unread]
         stored = shared(lambda: cache.get_many(*keys), [None] * len(keys))
         for scope, key, generation in zip(unread, keys, stored, strict=True):
             known[scope] = current_or_new(scope, key, generation)

@@ -216,7 +216,7 @@ def serve_cached_page() -> Response | None:
     if list(request.args.items(multi=True)) != arguments:
         path = request.script_root + request.path
         return redirect(f"{path}?{query}" if query else path, 301)
-    identity = database_identity(current_app)
+    identity = known_database_identity(current_app) or database_identity(current_app)
     if identity is None:
         return None
     address = f"{request.environ.get('PATH_INFO', '')}?{query}"
@@ -247,6 +247,8 @@ def store_page(response: Response) -> Response:
     if cache_outage(current_app).is_down():
         return response
     identity, address = to_store
+    if database_identity(current_app) != identity:
+        return response
     key = page_key(current_app, identity, address, site, shown)
     if recent_pages.get(key) is not None or shared(lambda: cache.has(key), False):
         return response
