@@ -38,6 +38,15 @@ def grouped(samples: list[Sample], key) -> dict[str, list[Sample]]:
     return dict(sorted(groups.items()))
 
 
+def page_cache_report(samples: list[Sample]) -> dict:
+    """How many anonymous requests the page cache answered, and how many rendered a page."""
+    anonymous = [sample for sample in samples if sample.kind == "anonymous reading"]
+    hits = sum(sample.page_cache == "hit" for sample in anonymous)
+    misses = sum(sample.page_cache == "miss" for sample in anonymous)
+    ratio = round(hits / len(anonymous), 3) if anonymous else None
+    return {"anonymous": len(anonymous), "hits": hits, "misses": misses, "hit_ratio": ratio}
+
+
 def traffic_report(tally: Tally, elapsed: float) -> dict:
     samples = tally.samples
     kinds = grouped(samples, lambda sample: sample.kind)
@@ -51,6 +60,7 @@ def traffic_report(tally: Tally, elapsed: float) -> dict:
         "status_codes": {"all": status_codes(samples)}
         | {kind: status_codes(group) for kind, group in kinds.items()},
         "pages": {name: latency_ms(group) for name, group in pages.items()},
+        "page_cache": page_cache_report(samples),
         "comments_accepted": len(tally.accepted),
         "comments_refused": [f"{marker}: {status}" for marker, status in tally.refused_comments],
         "unexpected_answers": tally.unexpected,
@@ -77,6 +87,12 @@ def summary_lines(report: dict) -> list[str]:
     ]
     lines += [latency_line(kind, figures) for kind, figures in mix["latency_ms"].items()]
     lines.append(f"  status codes: {mix['status_codes']['all']}")
+    cached = mix.get("page_cache")
+    if cached and cached["anonymous"]:
+        lines.append(
+            f"  page cache: {cached['hit_ratio']:.1%} of {cached['anonymous']} anonymous "
+            f"requests served from it ({cached['hits']} hits, {cached['misses']} rendered)"
+        )
     lines.append(
         f"burst: {report['settings']['burst']} in {burst['elapsed_seconds']} s, "
         f"status codes {burst['status_codes']['all']}"

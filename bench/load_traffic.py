@@ -90,6 +90,8 @@ class Sample:
     page: str
     status: int  # 0: no answer (refused, reset, timed out)
     seconds: float
+    #: The server's X-Page-Cache: "hit", "miss", or None where the page is not cached.
+    page_cache: str | None = None
 
 
 @dataclass
@@ -137,7 +139,8 @@ class Visitors:
             self.tally.transport_errors.append(str(error))
             self.tally.samples.append(Sample(kind, page, 0, time.perf_counter() - started))
             return None
-        self.tally.samples.append(Sample(kind, page, answer.status, answer.seconds))
+        source = answer.header("x-page-cache")
+        self.tally.samples.append(Sample(kind, page, answer.status, answer.seconds, source))
         if answer.status >= 400 and len(self.tally.unexpected) < 20:
             self.tally.unexpected.append(f"{answer.status} {path}")
         return answer

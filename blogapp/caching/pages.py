@@ -43,8 +43,18 @@ GenerationsOf = Callable[[list[str]], dict[str, Generation] | None]
 PAGE_ARGUMENTS = "cached_page_arguments"
 ANONYMOUS_CACHE_CONTROL = "public, no-cache"
 PRIVATE_CACHE_CONTROL = "private, no-cache"
-#: Headers a stored page never repeats: they belong to the visitor it was rendered for.
-VISITOR_HEADERS = {"set-cookie", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"}
+#: Says whether an anonymous page came from the cache ("hit") or was rendered ("miss"), for
+#: whoever measures how well the cache works.
+SOURCE_HEADER = "X-Page-Cache"
+#: Headers a stored page never repeats: they belong to the visitor it was rendered for, or
+#: to the answer it was rendered in.
+VISITOR_HEADERS = {
+    "set-cookie",
+    "x-ratelimit-limit",
+    "x-ratelimit-remaining",
+    "x-ratelimit-reset",
+    SOURCE_HEADER.lower(),
+}
 #: Headers that differ between the plain and the compressed page.
 VARIANT_HEADERS = {"content-length", "content-encoding", "etag"}
 
@@ -225,7 +235,9 @@ def serve_cached_page() -> Response | None:
         g.page_to_store = (identity, address)
         return None
     g.served_from_cache = True
-    return stored_response(page)
+    response = stored_response(page)
+    response.headers[SOURCE_HEADER] = "hit"
+    return response
 
 
 def last_change(generations: Iterable[Generation]) -> datetime:
@@ -244,6 +256,7 @@ def store_page(response: Response) -> Response:
     site, shown = current_generation(), shown_scopes()
     etag = hashlib.sha256(response.get_data()).hexdigest()[:32]
     mark_revalidatable(response, etag, last_change([site, *shown.values()]))
+    response.headers[SOURCE_HEADER] = "miss"
     if cache_outage(current_app).is_down():
         return response
     identity, address = to_store
@@ -258,7 +271,9 @@ def store_page(response: Response) -> Response:
     shared(lambda: cache.set_many({where_scopes: scopes, key: page}), None)
     recent_pages.keep(key, page)
     recent_scopes.keep(where_scopes, scopes)
-    return stored_response(page)
+    stored = stored_response(page)
+    stored.headers[SOURCE_HEADER] = "miss"
+    return stored
 
 
 def current_generations_in(app: Flask, identity: str) -> GenerationsOf:
@@ -293,10 +308,11 @@ class CachedPages:
         if page is None:
             return self.render(environ, start_response)
         variant = page.variant_for(environ)
+        hit = [(SOURCE_HEADER, "hit")]
         if not page.is_modified_for(environ, variant):
-            start_response("304 Not Modified", not_modified(variant))
+            start_response("304 Not Modified", [*not_modified(variant), *hit])
             return []
-        start_response("200 OK", variant.headers)
+        start_response("200 OK", [*variant.headers, *hit])
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [variant.body]
 
     def stored_page(self, environ: dict[str, Any]) -> CachedPage | None:

@@ -63,3 +63,15 @@ def test_a_page_a_worker_just_stored_is_served_from_its_memory(client, make_post
 
     assert second.data == first.data
     assert counting.page_reads == []
+
+
+def test_each_anonymous_page_says_whether_it_came_from_the_cache(app, client, make_post):
+    make_post("A post")
+
+    first, second = client.get("/"), client.get("/")
+    with_session = app.test_client()
+    with_session.set_cookie("session", "unreadable")
+
+    assert first.headers["X-Page-Cache"] == "miss"
+    assert second.headers["X-Page-Cache"] == "hit"
+    assert with_session.get("/").headers["X-Page-Cache"] == "hit"
