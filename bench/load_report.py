@@ -39,12 +39,21 @@ def grouped(samples: list[Sample], key) -> dict[str, list[Sample]]:
 
 
 def page_cache_report(samples: list[Sample]) -> dict:
-    """How many anonymous requests the page cache answered, and how many rendered a page."""
+    """How many anonymous requests the page cache answered, and how many rendered a page:
+    for the first time in the run (an address not asked for before), or again (after a
+    change ended its cached copy)."""
     anonymous = [sample for sample in samples if sample.kind == "anonymous reading"]
     hits = sum(sample.page_cache == "hit" for sample in anonymous)
-    misses = sum(sample.page_cache == "miss" for sample in anonymous)
-    ratio = round(hits / len(anonymous), 3) if anonymous else None
-    return {"anonymous": len(anonymous), "hits": hits, "misses": misses, "hit_ratio": ratio}
+    first = sum(sample.page_cache == "miss" for sample in anonymous)
+    again = sum(sample.page_cache == "miss again" for sample in anonymous)
+    return {
+        "anonymous": len(anonymous),
+        "hits": hits,
+        "first_renders": first,
+        "renders_again": again,
+        "hit_ratio": round(hits / len(anonymous), 3) if anonymous else None,
+        "hit_ratio_after_first_render": round(hits / (hits + again), 3) if hits else 0.0,
+    }
 
 
 def traffic_report(tally: Tally, elapsed: float) -> dict:
@@ -91,7 +100,9 @@ def summary_lines(report: dict) -> list[str]:
     if cached and cached["anonymous"]:
         lines.append(
             f"  page cache: {cached['hit_ratio']:.1%} of {cached['anonymous']} anonymous "
-            f"requests served from it ({cached['hits']} hits, {cached['misses']} rendered)"
+            f"requests served from it ({cached['hits']} hits; {cached['first_renders']} "
+            f"addresses rendered for the first time, {cached['renders_again']} again: "
+            f"{cached['hit_ratio_after_first_render']:.1%} of the others)"
         )
     lines.append(
         f"burst: {report['settings']['burst']} in {burst['elapsed_seconds']} s, "
