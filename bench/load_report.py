@@ -38,21 +38,26 @@ def grouped(samples: list[Sample], key) -> dict[str, list[Sample]]:
     return dict(sorted(groups.items()))
 
 
+def page_cache_sources(samples: list[Sample]) -> dict[str, int]:
+    sources = Counter(sample.page_cache for sample in samples)
+    return {"hits": sources["hit"], "first_renders": sources["miss"],
+            "renders_again": sources["miss again"]}  # fmt: skip
+
+
 def page_cache_report(samples: list[Sample]) -> dict:
     """How many anonymous requests the page cache answered, and how many rendered a page:
     for the first time in the run (an address not asked for before), or again (after a
     change ended its cached copy)."""
     anonymous = [sample for sample in samples if sample.kind == "anonymous reading"]
-    hits = sum(sample.page_cache == "hit" for sample in anonymous)
-    first = sum(sample.page_cache == "miss" for sample in anonymous)
-    again = sum(sample.page_cache == "miss again" for sample in anonymous)
+    sources = page_cache_sources(anonymous)
+    hits, again = sources["hits"], sources["renders_again"]
+    by_page = grouped(anonymous, lambda sample: sample.page)
     return {
         "anonymous": len(anonymous),
-        "hits": hits,
-        "first_renders": first,
-        "renders_again": again,
+        **sources,
         "hit_ratio": round(hits / len(anonymous), 3) if anonymous else None,
         "hit_ratio_after_first_render": round(hits / (hits + again), 3) if hits else 0.0,
+        "by_page": {page: page_cache_sources(group) for page, group in by_page.items()},
     }
 
 
