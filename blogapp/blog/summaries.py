@@ -5,8 +5,8 @@ rendering one (its post, labels, author and series loaded, its links built) cost
 the rest of the page. So a listing asks the database only which posts it shows and when
 they were published, and takes each summary from those this worker has rendered since the
 content last changed, rendering only the ones it has not. A summary shows the post's
-comment count, so it is kept for the generation of the counts too, and a page showing one is
-filed under it.
+comment count, so it is kept for the generations of the counts of its posts' months too, and
+a page showing one is filed under them.
 """
 
 from dataclasses import dataclass
@@ -16,7 +16,7 @@ from flask import get_template_attribute
 from markupsafe import Markup
 from sqlalchemy import Row, Select, select
 
-from ..caching import COMMENT_COUNTS, kept_each_for_generation
+from ..caching import COMMENT_COUNTS, counts_scope, kept_each_for_generation
 from ..extensions import db
 from ..models import Post
 
@@ -44,7 +44,10 @@ def rendered_summaries(ids: list[int]) -> dict[int, Markup]:
 def with_summaries(rows: list[Row]) -> list[ListedPost]:
     """The listed posts of ``rows`` (id, published_at), each with its summary."""
     ids = [row.id for row in rows]
-    summaries = kept_each_for_generation("summary", ids, rendered_summaries, [COMMENT_COUNTS])
+    months = sorted({counts_scope(row.published_at) for row in rows})
+    summaries = kept_each_for_generation(
+        "summary", ids, rendered_summaries, [COMMENT_COUNTS, *months]
+    )
     return [
         ListedPost(row.id, row.published_at, summaries[row.id])
         for row in rows

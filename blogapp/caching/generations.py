@@ -6,7 +6,8 @@ A scope is a part of what readers see that changes on its own:
   filed under its generation;
 - ``post:<id>``: one post's comments (its page, its comment feed, its thread);
 - ``comments``: the newest comments of the whole blog (the comments feed);
-- ``counts``: the "N comments" beside posts on listings.
+- ``counts``: the "N comments" beside posts on listings, and ``counts:<month>`` those of the
+  posts published in one month.
 
 A page is filed under the site generation and the generations of the other scopes it showed
 (``shows``), so a comment on one post ends the cached copies of the pages that show that
@@ -42,6 +43,12 @@ SCOPE_GENERATION_SECONDS = 7 * 24 * 3600
 def post_scope(post_id: int) -> str:
     """The scope of one post's comments."""
     return f"post:{post_id}"
+
+
+def counts_scope(published_at: datetime) -> str:
+    """The scope of the comment counts of the posts published in one month (UTC): a listing
+    shows posts of few months, and a comment changes the count of one post."""
+    return f"{COMMENT_COUNTS}:{published_at:%Y-%m}"
 
 
 @dataclass(frozen=True)

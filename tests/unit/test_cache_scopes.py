@@ -10,6 +10,7 @@ def test_a_new_comment_ends_its_post_and_the_comments_feed_within_seconds():
     assert ended.soon == {"post:7", "comments"}
     assert ended.at_once == set()
     assert ended.counts
+    assert ended.commented == {7}
 
 
 def test_a_comment_removed_or_edited_ends_its_post_and_the_comments_feed_at_once():

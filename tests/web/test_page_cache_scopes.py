@@ -52,9 +52,8 @@ def cached_paths(busy, quiet) -> list[str]:
     ]
 
 
-def served_unchanged(visitor, path: str, count_queries) -> bool:
-    """Whether the visitor gets the page from the cache: no statement, the same bytes."""
-    before = visitor.get(path).data
+def served_unchanged(visitor, path: str, before: bytes, count_queries) -> bool:
+    """Whether the visitor gets the page from the cache: no statement, the bytes of before."""
     with count_queries() as statements:
         again = visitor.get(path).data
     return statements == [] and again == before
@@ -94,14 +93,31 @@ def test_the_counts_on_listings_are_at_most_listing_count_seconds_behind(
     clock, blog, count_queries
 ):
     busy, _quiet, writer, visitor = blog
-    assert "No comments" in visitor.get("/").text
+    home = visitor.get("/").data
+    assert "No comments" in home.decode()
 
     comment(writer, busy, "First!")
 
     clock.advance(COUNT_SECONDS - JUST_BEFORE)
-    assert served_unchanged(visitor, "/", count_queries)
+    assert served_unchanged(visitor, "/", home, count_queries)
     assert "1 comment" not in visitor.get("/").text
     clock.advance(JUST_BEFORE)
+    assert "1 comment" in visitor.get("/").text
+
+
+def test_a_comment_leaves_the_listings_of_other_months_cached(
+    clock, blog, make_post, count_queries
+):
+    busy, _quiet, writer, visitor = blog
+    old = make_post("Last spring", published_at=clock.now - timedelta(days=200))
+    archive = f"/{old.published_year}/{old.published_month:02d}/"
+    before = visitor.get(archive).data
+    assert "Last spring" in before.decode()
+
+    comment(writer, busy, "First!")
+    clock.advance(COUNT_SECONDS)
+
+    assert served_unchanged(visitor, archive, before, count_queries)
     assert "1 comment" in visitor.get("/").text
 
 
@@ -120,10 +136,7 @@ def test_comments_in_a_stream_end_the_listings_once_a_minute(clock, blog, count_
     for second in range(59):
         comment(writer, busy, f"Comment {second}")
         clock.advance(timedelta(seconds=1))
-        with count_queries() as statements:
-            page = visitor.get("/").data
-        assert statements == [], f"rendered again at {second} s"
-        assert page == home
+        assert served_unchanged(visitor, "/", home, count_queries), f"rendered at {second} s"
 
 
 def test_a_new_post_shows_at_once_while_counts_wait(clock, blog, make_post):
