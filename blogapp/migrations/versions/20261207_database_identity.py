@@ -5,35 +5,37 @@ Revises: 20261207_mail_suppression
 Create Date: 2026-12-07 04:00:00
 
 """
+
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '20261207_database_identity'
-down_revision = '20261207_mail_suppression'
+revision = "20261207_database_identity"
+down_revision = "20261207_mail_suppression"
 branch_labels = None
 depends_on = None
 
 site_settings = sa.table(
-    'site_settings',
-    sa.column('name', sa.String(64)),
-    sa.column('value', sa.Text()),
-    sa.column('updated_at', sa.DateTime()),
+    "site_settings",
+    sa.column("name", sa.String(64)),
+    sa.column("value", sa.Text()),
+    sa.column("updated_at", sa.DateTime()),
 )
 
 
 def upgrade():
-    op.execute(site_settings.delete().where(site_settings.c.name == 'database_identity'))
-    op.execute(site_settings.insert().values(
-        name='database_identity',
-        value=secrets.token_hex(8),
-        updated_at=datetime.now(timezone.utc).replace(tzinfo=None),
-    ))
+    op.execute(site_settings.delete().where(site_settings.c.name == "database_identity"))
+    op.execute(
+        site_settings.insert().values(
+            name="database_identity",
+            value=secrets.token_hex(8),
+            updated_at=datetime.now(UTC).replace(tzinfo=None),
+        )
+    )
 
 
 def downgrade():
-    op.execute(site_settings.delete().where(site_settings.c.name == 'database_identity'))
+    op.execute(site_settings.delete().where(site_settings.c.name == "database_identity"))
