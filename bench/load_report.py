@@ -38,6 +38,29 @@ def grouped(samples: list[Sample], key) -> dict[str, list[Sample]]:
     return dict(sorted(groups.items()))
 
 
+def page_cache_sources(samples: list[Sample]) -> dict[str, int]:
+    sources = Counter(sample.page_cache for sample in samples)
+    return {"hits": sources["hit"], "first_renders": sources["miss"],
+            "renders_again": sources["miss again"]}  # fmt: skip
+
+
+def page_cache_report(samples: list[Sample]) -> dict:
+    """How many anonymous requests the page cache answered, and how many rendered a page:
+    for the first time in the run (an address not asked for before), or again (after a
+    change ended its cached copy)."""
+    anonymous = [sample for sample in samples if sample.kind == "anonymous reading"]
+    sources = page_cache_sources(anonymous)
+    hits, again = sources["hits"], sources["renders_again"]
+    by_page = grouped(anonymous, lambda sample: sample.page)
+    return {
+        "anonymous": len(anonymous),
+        **sources,
+        "hit_ratio": round(hits / len(anonymous), 3) if anonymous else None,
+        "hit_ratio_after_first_render": round(hits / (hits + again), 3) if hits else 0.0,
+        "by_page": {page: page_cache_sources(group) for page, group in by_page.items()},
+    }
+
+
 def traffic_report(tally: Tally, elapsed: float) -> dict:
     samples = tally.samples
     kinds = grouped(samples, lambda sample: sample.kind)
@@ -51,6 +74,7 @@ def traffic_report(tally: Tally, elapsed: float) -> dict:
         "status_codes": {"all": status_codes(samples)}
         | {kind: status_codes(group) for kind, group in kinds.items()},
         "pages": {name: latency_ms(group) for name, group in pages.items()},
+        "page_cache": page_cache_report(samples),
         "comments_accepted": len(tally.accepted),
         "comments_refused": [f"{marker}: {status}" for marker, status in tally.refused_comments],
         "unexpected_answers": tally.unexpected,
@@ -77,6 +101,14 @@ def summary_lines(report: dict) -> list[str]:
     ]
     lines += [latency_line(kind, figures) for kind, figures in mix["latency_ms"].items()]
     lines.append(f"  status codes: {mix['status_codes']['all']}")
+    cached = mix.get("page_cache")
+    if cached and cached["anonymous"]:
+        lines.append(
+            f"  page cache: {cached['hit_ratio']:.1%} of {cached['anonymous']} anonymous "
+            f"requests served from it ({cached['hits']} hits; {cached['first_renders']} "
+            f"addresses rendered for the first time, {cached['renders_again']} again: "
+            f"{cached['hit_ratio_after_first_render']:.1%} of the others)"
+        )
     lines.append(
         f"burst: {report['settings']['burst']} in {burst['elapsed_seconds']} s, "
         f"status codes {burst['status_codes']['all']}"

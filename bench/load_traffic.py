@@ -90,6 +90,9 @@ class Sample:
     page: str
     status: int  # 0: no answer (refused, reset, timed out)
     seconds: float
+    #: The server's X-Page-Cache: "hit", "miss", or None where the page is not cached; a
+    #: miss for an address rendered before in the run is "miss again".
+    page_cache: str | None = None
 
 
 @dataclass
@@ -110,6 +113,18 @@ class Tally:
     refused_comments: list[tuple[str, int]] = field(default_factory=list)
     #: The first few requests answered 4xx or 5xx, to say which.
     unexpected: list[str] = field(default_factory=list)
+    #: The addresses the server rendered for an anonymous reader so far.
+    rendered: set[str] = field(default_factory=set)
+
+    def page_cache_source(self, path: str, answer: Answer) -> str | None:
+        """What the server's X-Page-Cache said, telling a page rendered again from one
+        rendered for the first time in the run."""
+        source = answer.header("x-page-cache")
+        if source == "miss" and path in self.rendered:
+            return "miss again"
+        if source == "miss":
+            self.rendered.add(path)
+        return source
 
     def statuses(self) -> Counter:
         return Counter(sample.status for sample in self.samples)
@@ -137,7 +152,8 @@ class Visitors:
             self.tally.transport_errors.append(str(error))
             self.tally.samples.append(Sample(kind, page, 0, time.perf_counter() - started))
             return None
-        self.tally.samples.append(Sample(kind, page, answer.status, answer.seconds))
+        source = self.tally.page_cache_source(path, answer)
+        self.tally.samples.append(Sample(kind, page, answer.status, answer.seconds, source))
         if answer.status >= 400 and len(self.tally.unexpected) < 20:
             self.tally.unexpected.append(f"{answer.status} {path}")
         return answer

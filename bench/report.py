@@ -110,16 +110,22 @@ def import_lines(imports: dict) -> list[str]:
     ]
 
 
+def hit_ratio(traffic: dict) -> str:
+    ratio = traffic.get("page_cache", {}).get("hit_ratio")
+    return "" if ratio is None else f"{ratio:.1%}"
+
+
 def load_lines(runs: list[dict]) -> list[str]:
-    lines = ["| database | requests/s | p99 ms | 5xx | comments accepted / stored | checks |",
-             "| --- | ---: | ---: | ---: | ---: | --- |"]  # fmt: skip
+    lines = ["| database | requests/s | p99 ms | 5xx | anonymous from page cache "
+             "| comments accepted / stored | checks |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]  # fmt: skip
     for run in runs:
         traffic, checks = run["mix"], run["checks"]
         codes = traffic["status_codes"]["all"]
         errors = sum(count for code, count in codes.items() if code.startswith("5"))
         lines.append(
             f"| {run['database']} | {traffic['requests_per_second']:,.0f} | "
-            f"{traffic['latency_ms']['all']['p99']} | {errors} | "
+            f"{traffic['latency_ms']['all']['p99']} | {errors} | {hit_ratio(traffic)} | "
             f"{checks['comments_accepted']} / {checks['comments_stored']} | "
             f"{'passed' if run['passed'] else 'FAILED'} |"
         )

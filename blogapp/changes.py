@@ -44,7 +44,8 @@ SIDEBAR = "sidebar"
 FEEDS = "feeds"
 #: Search results.
 SEARCH = "search"
-#: Counts of comments shown beside posts; may show within ``COMMENT_CACHE_SECONDS``.
+#: Counts of comments shown beside posts on listings; may show up to
+#: ``LISTING_COUNT_SECONDS`` late.
 COMMENT_COUNTS = "comment-counts"
 #: Topics that name one post: its page, its comment thread, a comment new on it (which may
 #: show within ``COMMENT_CACHE_SECONDS``: its author sees it at once).

@@ -11,6 +11,7 @@ from flask_migrate import upgrade
 
 from .auth.operations import AccountError, create_user
 from .backups.cli import backup_command, restore_command
+from .caching.identity import ensure_database_identity
 from .config import write_secret_key_file
 from .demo import DEMO_CREDENTIALS_FILE, demo_login_hint, load_demo
 from .digest.cli import digest_cli
@@ -37,6 +38,7 @@ def setup_command() -> None:
     if not current_app.config.get("SECRET_KEY") and write_secret_key_file(str(instance)):
         click.echo(f"Wrote a new secret key to {instance / 'secret_key'}.")
     upgrade()
+    ensure_database_identity()
     if not database_holds_a_blog():
         load_demo(instance / DEMO_CREDENTIALS_FILE)
         click.echo("Loaded the demo blog.")

@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy.engine import URL
 
 from .. import changes
+from ..caching.identity import renew_database_identity
 from ..extensions import db
 from ..instance_files import create_private_database_file, make_private_folder, sqlite_database_path
 from ..site_content import database_holds_a_blog
@@ -44,6 +45,7 @@ def restore_backup(path: Path, *, force: bool = False) -> Manifest:
             restore_database(url, Path(work) / DATABASE_MEMBERS[manifest.database])
         replace_uploads(Path(work) / UPLOADS, uploads)
     db.engine.dispose()
+    renew_database_identity(current_app._get_current_object())
     return manifest
 
 

@@ -4,7 +4,9 @@ The home page, archives, labels and series show the same summaries to every read
 rendering one (its post, labels, author and series loaded, its links built) costs more than
 the rest of the page. So a listing asks the database only which posts it shows and when
 they were published, and takes each summary from those this worker has rendered since the
-content last changed, rendering only the ones it has not.
+content last changed, rendering only the ones it has not. A summary shows the post's
+comment count, so it is kept for the generations of the counts of its posts' months too, and
+a page showing one is filed under them.
 """
 
 from dataclasses import dataclass
@@ -14,7 +16,7 @@ from flask import get_template_attribute
 from markupsafe import Markup
 from sqlalchemy import Row, Select, select
 
-from ..caching import kept_each_for_generation
+from ..caching import COMMENT_COUNTS, counts_scope, kept_each_for_generation
 from ..extensions import db
 from ..models import Post
 
@@ -41,7 +43,11 @@ def rendered_summaries(ids: list[int]) -> dict[int, Markup]:
 
 def with_summaries(rows: list[Row]) -> list[ListedPost]:
     """The listed posts of ``rows`` (id, published_at), each with its summary."""
-    summaries = kept_each_for_generation("summary", [row.id for row in rows], rendered_summaries)
+    ids = [row.id for row in rows]
+    months = sorted({counts_scope(row.published_at) for row in rows})
+    summaries = kept_each_for_generation(
+        "summary", ids, rendered_summaries, [COMMENT_COUNTS, *months]
+    )
     return [
         ListedPost(row.id, row.published_at, summaries[row.id])
         for row in rows

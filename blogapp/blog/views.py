@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import Select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from ..caching import cached_for_generation, cached_page
+from ..caching import cached_for_generation, cached_page, post_scope, shows
 from ..comments.display import thread_html
 from ..comments.pages import comment_address
 from ..comments.permissions import is_member
@@ -111,6 +111,7 @@ def render_with_thread(
     """A post or page with the page of its comment thread asked for (``?page=``), or sent
     to the page that holds the comment a Blogger ``?showComment=`` link names."""
     viewer = current_user._get_current_object()
+    shows(post_scope(found.id))
     if "showComment" in request.args:
         shown = comment_shown_by(found, request.args["showComment"])
         return redirect(comment_address(found, shown.id if shown else None, viewer))

@@ -1,17 +1,18 @@
 """Caching for anonymous readers: rendered pages shared by every worker, and HTTP revalidation.
 
-Every cached page and fragment is filed under the current *generation*, a token kept in the
-shared cache (``generations``). Committing a change to anything readers see (by whatever
-path: ``blogapp.changes`` announces it) starts a new generation, so every worker stops serving
-the old pages at once (``changes``). A new comment ends the generation within
-``COMMENT_CACHE_SECONDS`` instead: its author sees it at once (logged-in pages are never
-cached) and everyone else within seconds, while a busy thread does not make the whole blog
-render afresh for every comment. The generation also ends by itself when the next scheduled
-post falls due, so a post scheduled for later appears on time without any job. Whole pages
-(``pages``) and fragments such as the sidebar and comment threads (``cached_for_generation``)
-are filed under it. The cache is a help, never a dependency: when it cannot be reached, pages
-are rendered as if it were empty. The generation is kept under the running code's
-fingerprint, so an upgrade starts one.
+Every cached page and fragment is filed under *generations*, tokens kept in the shared cache
+(``generations``): the site's, and those of the parts of it that change on their own that the
+page shows (one post's comments, the comments feed, the comment counts on listings).
+Committing a change to anything readers see (by whatever path: ``blogapp.changes`` announces
+it) ends the generations of what it changed (``changes``), so every worker stops serving the
+pages that show it and goes on serving the others. A post, bulletin or setting ends the
+site's generation at once; a new comment ends its post's within ``COMMENT_CACHE_SECONDS`` (its
+author sees it at once: logged-in pages are never cached); the counts on listings follow at
+most ``LISTING_COUNT_SECONDS`` behind. The site's generation also ends by itself when the
+next scheduled post falls due, so a post scheduled for later appears on time without any job.
+The cache is a help, never a dependency: when it cannot be reached, pages are rendered as if
+it were empty. Generations are kept under the database's identity (``identity``), so hosts of
+every release hear of each change; pages under the code's fingerprint too (``keys``).
 """
 
 from typing import Any
@@ -20,24 +21,32 @@ from flask import Flask
 
 from ..config import redis_client_options
 from .changes import listen_for_content_changes
+from .fragments import cached_for_generation, kept_each_for_generation, kept_for_generation
 from .generations import (
+    ALL_COMMENTS,
+    COMMENT_COUNTS,
     cache,
-    cached_for_generation,
+    counts_scope,
     current_generation,
-    generation_key_for,
-    kept_each_for_generation,
-    kept_for_generation,
+    post_scope,
+    shows,
 )
+from .keys import code_version_of
 from .pages import CachedPages, cached_page, serve_cached_page, store_page
 
 __all__ = [
+    "ALL_COMMENTS",
+    "COMMENT_COUNTS",
     "cache",
     "cached_for_generation",
     "cached_page",
+    "counts_scope",
     "current_generation",
     "kept_each_for_generation",
     "kept_for_generation",
+    "post_scope",
     "register_caching",
+    "shows",
 ]
 
 
@@ -62,7 +71,7 @@ def register_caching(app: Flask) -> None:
     for name, value in cache_settings(app).items():
         app.config.setdefault(name, value)
     app.config.setdefault("CACHE_DEFAULT_TIMEOUT", 3600)
-    app.config.setdefault("CACHE_GENERATION_KEY", generation_key_for(app))
+    app.config.setdefault("CACHE_CODE_VERSION", code_version_of(app))
     cache.init_app(app)
     app.before_request(serve_cached_page)
     app.after_request(store_page)

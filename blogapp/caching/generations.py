@@ -1,14 +1,25 @@
-"""Generations: the token every cached page and fragment is filed under."""
+"""Generations: the tokens cached pages and fragments are filed under, one per *scope*.
 
-import hashlib
+A scope is a part of what readers see that changes on its own:
+
+- ``site``: everything (posts, bulletins, settings, accounts); every page and fragment is
+  filed under its generation;
+- ``post:<id>``: one post's comments (its page, its comment feed, its thread);
+- ``comments``: the newest comments of the whole blog (the comments feed);
+- ``counts``: the "N comments" beside posts on listings, and ``counts:<month>`` those of the
+  posts published in one month.
+
+A page is filed under the site generation and the generations of the other scopes it showed
+(``shows``), so a comment on one post ends the cached copies of the pages that show that
+post's comments and of no other. Generations are kept in the shared cache under the
+database's identity, not the code's fingerprint: hosts running different releases of the
+code hear of the same changes, while each release keeps its own pages (``keys``).
+"""
+
 import secrets
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from functools import cache as once_per_process
-from pathlib import Path
 from typing import TypeVar
 
 from flask import Flask, current_app, g
@@ -18,34 +29,26 @@ from sqlalchemy import func, select
 from ..dates import utcnow
 from ..extensions import db
 from ..models import Bulletin, Post, PostStatus
+from .identity import database_identity, known_database_identity
 from .outage import cache_outage
 
 cache = Cache()
 T = TypeVar("T")
 
-
-@once_per_process
-def code_fingerprint(*folders: Path) -> str:
-    """A digest of every file under ``folders``: the code and templates that render pages."""
-    digest = hashlib.sha256()
-    for folder in folders:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(folder)).encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
+SITE, ALL_COMMENTS, COMMENT_COUNTS = "site", "comments", "counts"
+#: How long a generation of a scope other than the site is kept once nobody asks for it.
+SCOPE_GENERATION_SECONDS = 7 * 24 * 3600
 
 
-def generation_key_for(app: Flask) -> str:
-    """Where ``app`` keeps the current generation: under its code's fingerprint, so that
-    after an upgrade no worker serves a page rendered by the old templates or reads a
-    fragment stored in an old form (everything else is filed under the generation)."""
-    code = code_fingerprint(Path(app.root_path), Path(app.root_path, app.template_folder))
-    return f"content-generation:{code}"
+def post_scope(post_id: int) -> str:
+    """The scope of one post's comments."""
+    return f"post:{post_id}"
 
 
-def generation_key() -> str:
-    return current_app.config["CACHE_GENERATION_KEY"]
+def counts_scope(published_at: datetime) -> str:
+    """The scope of the comment counts of the posts published in one month (UTC): a listing
+    shows posts of few months, and a comment changes the count of one post."""
+    return f"{COMMENT_COUNTS}:{published_at:%Y-%m}"
 
 
 @dataclass(frozen=True)
@@ -94,112 +97,97 @@ def is_caching(config: dict) -> bool:
     return config["PAGE_CACHE_ENABLED"] or config["FRAGMENT_CACHE_ENABLED"]
 
 
-def new_generation() -> Generation:
-    return Generation(secrets.token_hex(8), utcnow(), next_scheduled_publication())
+def generation_key(app: Flask, scope: str, identity: str | None = None) -> str:
+    """Where the generation of ``scope`` is kept: under the database's identity only."""
+    return f"generation:{identity or database_identity(app)}:{scope}"
 
 
-def start_generation() -> None:
-    """Leave every page cached so far behind (after a change readers will see)."""
-    shared(lambda: cache.set(generation_key(), new_generation(), timeout=0), None)
+def timeout_of(scope: str) -> int:
+    return 0 if scope == SITE else SCOPE_GENERATION_SECONDS
 
 
-def end_generation_within(seconds: float) -> None:
-    """Let the current generation last at most ``seconds`` more (after a comment)."""
-    generation = shared(lambda: cache.get(generation_key()), None)
-    deadline = utcnow() + timedelta(seconds=seconds)
-    if generation is not None and (generation.ends_at is None or generation.ends_at > deadline):
+def new_generation(scope: str) -> Generation:
+    """A site generation also ends when the next scheduled post falls due."""
+    ends_at = next_scheduled_publication() if scope == SITE else None
+    return Generation(secrets.token_hex(8), utcnow(), ends_at)
+
+
+def start_generations(scopes: Iterable[str]) -> None:
+    """Leave every page cached so far under ``scopes`` behind (after a change readers see)."""
+    for scope in scopes:
+        start_generation(scope)
+
+
+def start_generation(scope: str) -> None:
+    key, generation = generation_key(current_app, scope), new_generation(scope)
+    shared(lambda: cache.set(key, generation, timeout=timeout_of(scope)), None)
+
+
+def end_generation_by(scope: str, deadline_for: Callable[[Generation], datetime]) -> None:
+    """Let the current generation of ``scope`` last at most until ``deadline_for`` it."""
+    key = generation_key(current_app, scope)
+    generation = shared(lambda: cache.get(key), None)
+    if generation is None:
+        return
+    deadline = deadline_for(generation)
+    if generation.ends_at is None or generation.ends_at > deadline:
         ending = replace(generation, ends_at=deadline)
-        shared(lambda: cache.set(generation_key(), ending, timeout=0), None)
+        shared(lambda: cache.set(key, ending, timeout=timeout_of(scope)), None)
+
+
+def end_generations_within(scopes: Iterable[str], seconds: float) -> None:
+    """End each scope's generation at most ``seconds`` from now (after a new comment)."""
+    deadline = utcnow() + timedelta(seconds=seconds)
+    for scope in scopes:
+        end_generation_by(scope, lambda _generation: deadline)
+
+
+def end_generation_at_most_every(scope: str, seconds: float) -> None:
+    """End the scope's generation now, or once it has lasted ``seconds`` (the listings'
+    comment counts: a busy blog renders its listings afresh at most that often)."""
+    now, lasting = utcnow(), timedelta(seconds=seconds)
+    end_generation_by(scope, lambda generation: max(now, generation.started_at + lasting))
+
+
+def current_or_new(scope: str, key: str, stored: Generation | None) -> Generation:
+    """``stored``, or the generation that takes its place when there is none or it is over."""
+    if stored is None:
+        candidate = new_generation(scope)
+        shared(lambda: cache.add(key, candidate, timeout=timeout_of(scope)), None)
+        return shared(lambda: cache.get(key), None) or candidate
+    if stored.is_over():
+        stored = new_generation(scope)
+        shared(lambda: cache.set(key, stored, timeout=timeout_of(scope)), None)
+    return stored
+
+
+def generations_of(scopes: Iterable[str]) -> dict[str, Generation]:
+    """The current generation of each of ``scopes``, read once per request (one round trip
+    for those not read yet) and started where there is none."""
+    known = g.setdefault("scope_generations", {})
+    unread = [scope for scope in dict.fromkeys(scopes) if scope not in known]
+    if unread:
+        identity = known_database_identity(current_app) or database_identity(current_app)
+        keys = [generation_key(current_app, scope, identity) for scope in unread]
+        stored = shared(lambda: cache.get_many(*keys), [None] * len(keys))
+        for scope, key, generation in zip(unread, keys, stored, strict=True):
+            known[scope] = current_or_new(scope, key, generation)
+    return {scope: known[scope] for scope in scopes}
 
 
 def current_generation() -> Generation:
-    """The generation pages are filed under now, starting one when none is current."""
-    generation = g.get("content_generation")
-    if generation is None:
-        generation = shared(lambda: cache.get(generation_key()), None)
-        if generation is None:
-            candidate = new_generation()
-            shared(lambda: cache.add(generation_key(), candidate, timeout=0), None)
-            generation = shared(lambda: cache.get(generation_key()), None) or candidate
-        elif generation.is_over():
-            generation = new_generation()
-            shared(lambda: cache.set(generation_key(), generation, timeout=0), None)
-        g.content_generation = generation
-    return generation
+    """The site generation pages are filed under now, starting one when none is current."""
+    return generations_of([SITE])[SITE]
 
 
-class WorkerCopies:
-    """The fragments this worker last read from the shared cache, by key.
-
-    A key names one generation, so a copy can never be stale: keeping it saves reading and
-    unpickling the same (possibly large) fragment on every request.
-    """
-
-    def __init__(self, kept: int) -> None:
-        self.kept = kept
-        self.copies: OrderedDict[str, object] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: str) -> object | None:
-        with self.lock:
-            value = self.copies.get(key)
-            if value is not None:
-                self.copies.move_to_end(key)
-            return value
-
-    def keep(self, key: str, value: object) -> None:
-        with self.lock:
-            self.copies[key] = value
-            self.copies.move_to_end(key)
-            while len(self.copies) > self.kept:
-                self.copies.popitem(last=False)
+def shows(*scopes: str) -> dict[str, Generation]:
+    """Say that the page being rendered shows ``scopes``: it is filed under their
+    generations too. Returns those generations."""
+    g.setdefault("page_scopes", set()).update(scopes)
+    return generations_of(scopes)
 
 
-worker_copies = WorkerCopies(kept=64)
-#: Small values this worker makes for itself (a post's summary, a search's results).
-worker_item_copies = WorkerCopies(kept=500)
-
-
-def cached_for_generation(name: str, compute: Callable[[], T]) -> T:
-    """``compute()``'s value, shared by every worker until the content changes."""
-    if not current_app.config["FRAGMENT_CACHE_ENABLED"]:
-        return compute()
-    key = f"{name}:{current_generation().token}"
-    value = worker_copies.get(key)
-    if value is not None:
-        return value
-    value = shared(lambda: cache.get(key), None)
-    if value is None:
-        value = compute()
-        shared(lambda: cache.set(key, value), None)
-    worker_copies.keep(key, value)
-    return value
-
-
-def kept_each_for_generation(
-    name: str, ids: list[int], compute: Callable[[list[int]], dict[int, T]]
-) -> dict[int, T]:
-    """The value of each of ``ids`` for the current generation, made by one call of
-    ``compute(missing)`` for those this worker does not hold yet.
-
-    Only this worker keeps them: such a value (a post's summary) takes less time to make than
-    to write to and read back from the shared cache, and a busy blog starts a generation
-    every few seconds.
-    """
-    if not current_app.config["FRAGMENT_CACHE_ENABLED"]:
-        return compute(ids)
-    token = current_generation().token
-    keys = {item: f"{name}:{item}:{token}" for item in ids}
-    values = {item: worker_item_copies.get(key) for item, key in keys.items()}
-    missing = [item for item, value in values.items() if value is None]
-    if missing:
-        made = compute(missing)
-        for item, value in made.items():
-            worker_item_copies.keep(keys[item], value)
-        values.update(made)
-    return {item: value for item, value in values.items() if value is not None}
-
-
-def kept_for_generation(name: str, compute: Callable[[], T]) -> T:
-    """``compute()``'s value for the current generation, kept by this worker only."""
-    return kept_each_for_generation(name, [0], lambda _ids: {0: compute()})[0]
+def shown_scopes() -> dict[str, Generation]:
+    """The scopes (other than the site) the page rendered so far showed, with their
+    generations."""
+    return generations_of(sorted(g.get("page_scopes", ())))

@@ -22,17 +22,40 @@ from werkzeug.http import is_resource_modified, parse_cookie
 from werkzeug.wrappers import Response
 
 from ..ops.counters import count_page_cache_lookup
-from .generations import Generation, cache, current_generation, shared
+from .fragments import WorkerCopies
+from .generations import (
+    SITE,
+    Generation,
+    cache,
+    current_generation,
+    generation_key,
+    generations_of,
+    shared,
+    shown_scopes,
+)
+from .identity import database_identity, known_database_identity
+from .keys import page_key, scopes_key
 from .outage import cache_outage
 
 View = TypeVar("View", bound=Callable[..., Any])
+GenerationsOf = Callable[[list[str]], dict[str, Generation] | None]
 
 #: The attribute ``cached_page`` sets on a view: the query arguments its page reads.
 PAGE_ARGUMENTS = "cached_page_arguments"
 ANONYMOUS_CACHE_CONTROL = "public, no-cache"
 PRIVATE_CACHE_CONTROL = "private, no-cache"
-#: Headers a stored page never repeats: they belong to the visitor it was rendered for.
-VISITOR_HEADERS = {"set-cookie", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"}
+#: Says whether an anonymous page came from the cache ("hit") or was rendered ("miss"), for
+#: whoever measures how well the cache works.
+SOURCE_HEADER = "X-Page-Cache"
+#: Headers a stored page never repeats: they belong to the visitor it was rendered for, or
+#: to the answer it was rendered in.
+VISITOR_HEADERS = {
+    "set-cookie",
+    "x-ratelimit-limit",
+    "x-ratelimit-remaining",
+    "x-ratelimit-reset",
+    SOURCE_HEADER.lower(),
+}
 #: Headers that differ between the plain and the compressed page.
 VARIANT_HEADERS = {"content-length", "content-encoding", "etag"}
 
@@ -119,12 +142,6 @@ def page_arguments() -> tuple[str, ...] | None:
     return getattr(current_app.view_functions.get(request.endpoint), PAGE_ARGUMENTS, None)
 
 
-def page_key(environ: dict[str, Any], query: str, generation: Generation) -> str:
-    """The page's key: its path and query, under the generation."""
-    address = f"{environ.get('PATH_INFO', '')}?{query}"
-    return f"page:{generation.token}:{hashlib.sha256(address.encode()).hexdigest()}"
-
-
 def is_anonymous_request() -> bool:
     """No account (not even a remember-me cookie) and nothing pending for this visitor."""
     remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
@@ -166,6 +183,41 @@ def not_modified(variant: Variant) -> list[tuple[str, str]]:
     return [(name, value) for name, value in variant.headers if name.lower() not in dropped]
 
 
+#: The pages this worker stored or read last, and the scopes each address showed: a page
+#: another worker asks for next is often the one just stored.
+recent_pages = WorkerCopies(kept=32)
+recent_scopes = WorkerCopies(kept=1000)
+
+
+def backend_of(app: Flask) -> Any:
+    return app.extensions["cache"][cache]
+
+
+def find_page(
+    app: Flask, identity: str, address: str, site: Generation, generations_for: GenerationsOf
+) -> "CachedPage | None":
+    """The page stored for ``address`` under the site generation and the current
+    generations of the scopes it showed, if there is one."""
+    backend = backend_of(app)
+    where_scopes = scopes_key(app, identity, address, site)
+    scopes = recent_scopes.get(where_scopes)
+    if scopes is None:
+        scopes = shared(lambda: backend.get(where_scopes), None, app)
+    if scopes is None:
+        return None
+    shown = generations_for(list(scopes))
+    if shown is None:
+        return None
+    key = page_key(app, identity, address, site, shown)
+    page = recent_pages.get(key)
+    if page is None:
+        page = shared(lambda: backend.get(key), None, app)
+    if page is not None:
+        recent_pages.keep(key, page)
+        recent_scopes.keep(where_scopes, scopes)
+    return page
+
+
 def serve_cached_page() -> Response | None:
     """Answer an anonymous reader from the shared cache when the page is there."""
     if not is_cacheable_request():
@@ -175,31 +227,71 @@ def serve_cached_page() -> Response | None:
     if list(request.args.items(multi=True)) != arguments:
         path = request.script_root + request.path
         return redirect(f"{path}?{query}" if query else path, 301)
-    key = page_key(request.environ, query, current_generation())
-    page = shared(lambda: cache.get(key), None)
+    identity = known_database_identity(current_app) or database_identity(current_app)
+    if identity is None:
+        return None
+    address = f"{request.environ.get('PATH_INFO', '')}?{query}"
+    page = find_page(current_app, identity, address, current_generation(), generations_of)
     count_page_cache_lookup(page is not None)
     if page is None:
-        g.page_cache_key = key
+        g.page_to_store = (identity, address)
         return None
     g.served_from_cache = True
-    return stored_response(page)
+    response = stored_response(page)
+    response.headers[SOURCE_HEADER] = "hit"
+    return response
+
+
+def last_change(generations: Iterable[Generation]) -> datetime:
+    return max(generation.started_at for generation in generations).replace(microsecond=0)
 
 
 def store_page(response: Response) -> Response:
-    """Keep a freshly rendered anonymous page; mark every page for revalidation."""
-    key = g.pop("page_cache_key", None)
+    """Keep a freshly rendered anonymous page, unless another worker has kept it already;
+    mark every page for revalidation."""
+    to_store = g.pop("page_to_store", None)
     if g.get("served_from_cache"):
         return response
-    if key is None or response.status_code != 200 or session.modified:
+    if to_store is None or response.status_code != 200 or session.modified:
         response.headers.setdefault("Cache-Control", PRIVATE_CACHE_CONTROL)
         return response
+    site, shown = current_generation(), shown_scopes()
     etag = hashlib.sha256(response.get_data()).hexdigest()[:32]
-    mark_revalidatable(response, etag, current_generation().started_at.replace(microsecond=0))
+    mark_revalidatable(response, etag, last_change([site, *shown.values()]))
+    response.headers[SOURCE_HEADER] = "miss"
     if cache_outage(current_app).is_down():
         return response
+    identity, address = to_store
+    if database_identity(current_app) != identity:
+        return response
+    key = page_key(current_app, identity, address, site, shown)
+    if recent_pages.get(key) is not None or shared(lambda: cache.has(key), False):
+        return response
     page = CachedPage.of(response, etag)
-    shared(lambda: cache.set(key, page), None)
-    return stored_response(page)
+    where_scopes = scopes_key(current_app, identity, address, site)
+    scopes = tuple(shown)
+    shared(lambda: cache.set_many({where_scopes: scopes, key: page}), None)
+    recent_pages.keep(key, page)
+    recent_scopes.keep(where_scopes, scopes)
+    stored = stored_response(page)
+    stored.headers[SOURCE_HEADER] = "miss"
+    return stored
+
+
+def current_generations_in(app: Flask, identity: str) -> GenerationsOf:
+    """Read the generations of scopes as they are (the middleware never starts one): None
+    when one of them is missing or over."""
+
+    def generations_for(scopes: list[str]) -> dict[str, Generation] | None:
+        if not scopes:
+            return {}
+        keys = [generation_key(app, scope, identity) for scope in scopes]
+        found = shared(lambda: backend_of(app).get_many(*keys), None, app)
+        if found is None or any(item is None or item.is_over() for item in found):
+            return None
+        return dict(zip(scopes, found, strict=True))
+
+    return generations_for
 
 
 class CachedPages:
@@ -218,10 +310,11 @@ class CachedPages:
         if page is None:
             return self.render(environ, start_response)
         variant = page.variant_for(environ)
+        hit = [(SOURCE_HEADER, "hit")]
         if not page.is_modified_for(environ, variant):
-            start_response("304 Not Modified", not_modified(variant))
+            start_response("304 Not Modified", [*not_modified(variant), *hit])
             return []
-        start_response("200 OK", variant.headers)
+        start_response("200 OK", [*variant.headers, *hit])
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [variant.body]
 
     def stored_page(self, environ: dict[str, Any]) -> CachedPage | None:
@@ -229,13 +322,16 @@ class CachedPages:
             return None
         if not self.app.config["PAGE_CACHE_ENABLED"] or self.has_visitor_cookie(environ):
             return None
-        backend = self.app.extensions["cache"][cache]
-        key = self.app.config["CACHE_GENERATION_KEY"]
-        generation = shared(lambda: backend.get(key), None, self.app)
-        if generation is None or generation.is_over():
+        identity = known_database_identity(self.app)
+        if identity is None:
             return None
-        key = page_key(environ, environ.get("QUERY_STRING", ""), generation)
-        page = shared(lambda: backend.get(key), None, self.app)
+        key = generation_key(self.app, SITE, identity)
+        site = shared(lambda: backend_of(self.app).get(key), None, self.app)
+        if site is None or site.is_over():
+            return None
+        address = f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
+        generations = current_generations_in(self.app, identity)
+        page = find_page(self.app, identity, address, site, generations)
         if page is not None:
             count_page_cache_lookup(True)  # a miss is counted where the app looks again
         return page

@@ -1,4 +1,4 @@
-"""The cache's settings: which layers are on, and how long a new comment may wait."""
+"""The cache's settings: which layers are on, how long a new comment and the counts may wait."""
 
 from pathlib import Path
 from typing import Any
@@ -9,6 +9,7 @@ ENVIRONMENT: dict[str, type] = {
     "PAGE_CACHE_ENABLED": bool,
     "FRAGMENT_CACHE_ENABLED": bool,
     "COMMENT_CACHE_SECONDS": float,
+    "LISTING_COUNT_SECONDS": float,
     "CACHE_THRESHOLD": int,
     "CACHE_RETRY_SECONDS": float,
 }
@@ -22,6 +23,8 @@ def defaults(_instance: Path) -> dict[str, Any]:
         "FRAGMENT_CACHE_ENABLED": True,
         #: How long anonymous readers may wait to see a new comment (its author sees it at once).
         "COMMENT_CACHE_SECONDS": 5,
+        #: How far behind the "N comments" beside posts on listings may be.
+        "LISTING_COUNT_SECONDS": 60,
         #: After the shared cache failed to answer, how long pages are served without asking it.
         "CACHE_RETRY_SECONDS": 30,
     }

@@ -19,7 +19,7 @@ from functools import cached_property
 
 from flask import render_template
 
-from ..caching import cached_for_generation
+from ..caching import cached_for_generation, post_scope
 from ..models import CommentState, Post, User
 from .pages import ThreadPage, split_into_pages
 from .permissions import is_member, may_edit, may_remove, may_undo_removal
@@ -150,7 +150,9 @@ def thread_html(
     UTF-8, with where it stands among the pages; None when there is no such page."""
     member = is_member(viewer)
     own = own_comments(post, viewer) if member else []
-    shared = cached_for_generation(f"thread:{post.id}", lambda: shared_pages(post))
+    shared = cached_for_generation(
+        f"thread:{post.id}", lambda: shared_pages(post), [post_scope(post.id)]
+    )
     if (member and viewer.is_editor) or not all(shared.holds(c.id) for c in own):
         return own_rendering(post, viewer, number)
     if number > len(shared.pages):

@@ -6,7 +6,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from ..blog.feeds import FeedEntry, atom_response
 from ..blog.queries import find_visible_post, is_listed
-from ..caching import cached_page
+from ..caching import ALL_COMMENTS, cached_page, post_scope, shows
 from ..extensions import db
 from ..models import Comment, CommentState, Post
 from ..text import excerpt_of, html_to_text
@@ -49,6 +49,7 @@ def comment_entry(comment: Comment) -> FeedEntry:
 @bp.get("/feeds/comments.atom")
 @cached_page()
 def comments_feed() -> Response:
+    shows(ALL_COMMENTS)
     return atom_response(
         f"{current_app.config['BLOG_TITLE']}: comments",
         external_url("comments.comments_feed"),
@@ -61,6 +62,7 @@ def comments_feed() -> Response:
 @cached_page()
 def post_comments_feed(year: int, month: int, slug: str) -> Response:
     post = find_visible_post(year, month, slug) or abort(404)
+    shows(post_scope(post.id))
     return atom_response(
         f"Comments on “{post.title}”",
         external_url("comments.post_comments_feed", **post.url_values),

@@ -4,9 +4,11 @@ import json
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from flask import current_app
 from sqlalchemy import Table, func, insert, select
 
 from .. import changes
+from ..caching.identity import renew_database_identity
 from ..extensions import db
 from ..site_content import database_holds_a_blog
 from .json_format import SCHEMA_VERSION, exported_tables, stored_value
@@ -65,6 +67,7 @@ def import_json(stream: IO[bytes], name: str) -> ImportedRows:
             imported.counts[table.name] = insert_rows(table, tables.get(table.name, []))
         restart_sequences(known.values())
         db.session.commit()
+    renew_database_identity(current_app._get_current_object())
     return imported
 
 

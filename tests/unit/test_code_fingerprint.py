@@ -1,6 +1,6 @@
 """The fingerprint of the running code, under which the page cache files its generation."""
 
-from blogapp.caching.generations import code_fingerprint
+from blogapp.caching.keys import code_fingerprint
 
 
 def write_code(folder, template: str) -> None:

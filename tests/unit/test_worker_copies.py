@@ -1,6 +1,6 @@
 """The copies of shared fragments a worker keeps, bounded and least recently used first out."""
 
-from blogapp.caching.generations import WorkerCopies
+from blogapp.caching.fragments import WorkerCopies
 
 
 def test_a_kept_copy_is_found_by_its_key():

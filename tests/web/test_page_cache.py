@@ -16,7 +16,7 @@ from support.smtp import free_port
 
 from blogapp import create_app
 from blogapp.blog.operations import PostFields, update_post
-from blogapp.caching.generations import generation_key_for
+from blogapp.caching.keys import code_version_of
 from blogapp.dates import utcnow
 from blogapp.extensions import db
 from blogapp.models import Comment, PostStatus
@@ -222,7 +222,7 @@ def test_after_an_upgrade_no_page_rendered_by_the_old_code_is_served(app_config,
     make_post("A post")
     served = {}
     for release, title in (("old", "Old title"), ("old", "New title"), ("new", "New title")):
-        config = {**app_config, "BLOG_TITLE": title, "CACHE_GENERATION_KEY": release}
+        config = {**app_config, "BLOG_TITLE": title, "CACHE_CODE_VERSION": release}
         upgraded = create_app(config)
         served[release, title] = upgraded.test_client().get("/").text
         with upgraded.app_context():
@@ -233,9 +233,9 @@ def test_after_an_upgrade_no_page_rendered_by_the_old_code_is_served(app_config,
     assert "New title" in served["new", "New title"]
 
 
-def test_the_generation_is_kept_under_the_code_fingerprint(app):
-    assert app.config["CACHE_GENERATION_KEY"] == generation_key_for(app)
-    assert re.fullmatch(r"content-generation:[0-9a-f]{12}", app.config["CACHE_GENERATION_KEY"])
+def test_pages_are_kept_under_the_code_fingerprint(app):
+    assert app.config["CACHE_CODE_VERSION"] == code_version_of(app)
+    assert re.fullmatch(r"[0-9a-f]{12}", app.config["CACHE_CODE_VERSION"])
 
 
 def test_browsers_get_the_cached_page_compressed(client, make_post):

@@ -8,6 +8,7 @@ from support.accounts import TEST_PASSWORD
 
 from blogapp.caching import cache
 from blogapp.caching.files import BoundedFileCache
+from blogapp.caching.generations import SITE, generation_key
 
 
 @pytest.fixture
@@ -89,18 +90,22 @@ def test_pages_not_marked_cacheable_are_neither_stored_nor_redirected(client, fi
     assert stored_entries(files) == before
 
 
+def site_generation_key(app) -> str:
+    return generation_key(app, SITE)
+
+
 def test_a_full_file_cache_keeps_its_bound_and_the_generation(app, client, make_post):
     files = BoundedFileCache(app.config["CACHE_DIR"], threshold=10, default_timeout=3600)
     app.extensions["cache"][cache] = files
     make_post("Pay rise agreed", body="The pay rise was agreed.")
     client.get("/")
-    generation = files.get(app.config["CACHE_GENERATION_KEY"])
+    generation = files.get(site_generation_key(app))
 
     for number in range(40):
         assert client.get(f"/search?q=pay+{number}").status_code == 200
 
     assert stored_entries(files) <= 10
-    assert files.get(app.config["CACHE_GENERATION_KEY"]) == generation
+    assert files.get(site_generation_key(app)) == generation
     assert "Pay rise agreed" in client.get("/").text
 
 
