@@ -1,7 +1,7 @@
 """a random identity for the database, under which the shared cache files its pages
 
 Revision ID: 20261207_database_identity
-Revises: 20261207_mail_suppression
+Revises: 20261207_stored_search_vectors
 Create Date: 2026-12-07 04:00:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "20261207_database_identity"
-down_revision = "20261207_mail_suppression"
+down_revision = '20261207_stored_search_vectors'
 branch_labels = None
 depends_on = None
 
