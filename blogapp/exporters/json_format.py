@@ -12,9 +12,10 @@ from datetime import date, datetime
 from enum import Enum
 from typing import IO, Any
 
-from sqlalchemy import Column, DateTime, Table, func, select, text
+from sqlalchemy import Column, ColumnElement, DateTime, Table, func, select, text
 from sqlalchemy.types import TypeDecorator
 
+from ..caching.identity import IDENTITY_SETTING
 from ..dates import utcnow
 from ..extensions import db
 
@@ -65,9 +66,21 @@ def count_rows(tables: Iterable[Table]) -> int:
     return sum(db.session.scalar(select(func.count()).select_from(table)) for table in tables)
 
 
+def rows_left_out(table: Table) -> list[ColumnElement[bool]]:
+    """The database's own identity is not the blog's: a copy gets one of its own."""
+    if table.name == "site_settings":
+        return [table.c.name != IDENTITY_SETTING]
+    return []
+
+
 def table_rows(table: Table, columns: list[Column]) -> Iterator[dict[str, Any]]:
     order = list(table.primary_key.columns) or columns[:1]
-    statement = select(*columns).order_by(*order).execution_options(yield_per=ROWS_PER_FETCH)
+    statement = (
+        select(*columns)
+        .where(*rows_left_out(table))
+        .order_by(*order)
+        .execution_options(yield_per=ROWS_PER_FETCH)
+    )
     for row in db.session.execute(statement):
         yield {column.name: plain(row._mapping[column]) for column in columns}
 
