@@ -1,7 +1,8 @@
 """Every benchmark, in turn, then the summary: ``make bench`` (``python -m bench``).
 
 Reading pages under gunicorn against hello world (1,000 and 10,000 posts), the daily digest
-at 5,000 and 50,000 subscribers, a 50 MB Blogger import, and 60 s of mixed load on SQLite
+at 5,000 and 50,000 subscribers, a 50 MB Blogger import, that blog's export in each format
+and its backup and restore, and 60 s of mixed load on SQLite
 (and on PostgreSQL when BENCH_POSTGRESQL_URL is set). Results land in bench/results/.
 """
 
@@ -16,6 +17,7 @@ STEPS = [
     ["pages.py", "--posts", "1000", "--posts", "10000"],
     ["digest.py", "--subscribers", "5000", "--subscribers", "50000"],
     ["import_blogger.py", "sqlite"],
+    ["export_backup.py"],
     ["load.py", "--database", "sqlite", "--seconds", "60"],
 ]
 
@@ -23,6 +25,7 @@ STEPS = [
 def postgresql_steps(url: str) -> list[list[str]]:
     return [
         ["import_blogger.py", "sqlite", url],
+        ["export_backup.py", url],
         ["load.py", "--database", "postgresql", "--postgresql-url", url, "--seconds", "60"],
     ]
 
@@ -32,7 +35,7 @@ def main() -> None:
         sys.exit("The page benchmark needs wrk: apt-get install wrk")
     steps = list(STEPS)
     if url := os.environ.get("BENCH_POSTGRESQL_URL"):
-        steps = [step for step in steps if step[0] != "import_blogger.py"]
+        steps = [step for step in steps if step[0] not in ("import_blogger.py", "export_backup.py")]
         steps += postgresql_steps(url)
     for step in [*steps, ["report.py"]]:
         print(f"\n== {' '.join(step)}", flush=True)
