@@ -11,6 +11,9 @@ from ..models import Comment, CommentState, Post, PostKind, PostStatus
 from ..urls import external_url
 
 ROWS_PER_FETCH = 200
+#: A post carries its body twice (as written and as shown): fewer of them at a time keep
+#: the memory an export needs the same whatever the size of the blog.
+POSTS_PER_FETCH = 25
 #: Comments Blogger's format carries: shown, or marked as removed (it has no held ones).
 PUBLIC_STATES = (
     CommentState.VISIBLE,
@@ -23,7 +26,7 @@ MODERATED_STATES = (*PUBLIC_STATES, CommentState.PENDING)
 
 def posts_in_batches(statement: Select) -> Iterator[Post]:
     options = (selectinload(Post.labels), undefer(Post.body_source))
-    fetching = statement.options(*options).execution_options(yield_per=ROWS_PER_FETCH)
+    fetching = statement.options(*options).execution_options(yield_per=POSTS_PER_FETCH)
     yield from db.session.scalars(fetching)
 
 
