@@ -86,6 +86,12 @@ def load_source(name: str, tmp_path: Path, make_user: Callable[..., User]) -> No
         import_blogger_export(FIXTURES / "blogger" / name, None, False, None)
 
 
+def nav_orders() -> dict[str, int]:
+    """Each page's navigation order as editors set it (the JSON file keeps the number)."""
+    pages = select(Post.title, Post.nav_order).where(Post.kind == PostKind.PAGE)
+    return dict(db.session.execute(pages).all())
+
+
 def exported(format_name: str, **options) -> bytes:
     out = io.BytesIO()
     export_to(format_name, out, **options)
@@ -118,7 +124,7 @@ def test_a_json_export_imported_into_a_fresh_blog_gives_the_same_blog_and_reader
 ):
     load_source(source, tmp_path, make_user)
     subscriber("follower@example.org", streams={"posts"})
-    before = blog_snapshot()
+    before, orders_before = blog_snapshot(), nav_orders()
     export = tmp_path / "export.json"
     export.write_bytes(exported("json"))
 
@@ -126,6 +132,7 @@ def test_a_json_export_imported_into_a_fresh_blog_gives_the_same_blog_and_reader
         result = fresh_blog.test_cli_runner().invoke(args=["import-json", str(export)])
         assert result.exit_code == 0, result.output
         after = blog_snapshot()
+        assert nav_orders() == orders_before
         follower = db.session.scalar(select(User).where(User.email == "follower@example.org"))
         assert follower is not None
         assert follower.password_hash is None
