@@ -104,13 +104,25 @@ def measure_exports(blog: Blog, small: Blog, folder: Path) -> list[dict]:
     return results
 
 
+def count_rows(blog: Blog, table: str) -> int:
+    engine = create_engine(blog.database_url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+    finally:
+        engine.dispose()
+
+
 def measure_backup(blog: Blog, empty: Blog, database: str) -> dict:
-    """Back ``blog`` up, then restore the backup into ``empty``."""
+    """Back ``blog`` up, then restore the backup into ``empty`` (and check it is all there)."""
     backups = blog.instance / "backups"
     made = run_flask(blog, "backup", "--to", str(backups))
     (backup,) = backups.iterdir()
     empty.instance.mkdir(parents=True, exist_ok=True)
     restored = run_flask(empty, "restore", str(backup))
+    for table in ("posts", "comments"):
+        if count_rows(empty, table) != count_rows(blog, table):
+            sys.exit(f"The restored {database} database does not hold every row of {table}.")
     return {
         "database": database,
         "backup_mb": round(backup.stat().st_size / MB, 1),
