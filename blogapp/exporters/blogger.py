@@ -10,7 +10,7 @@ comment (``link rel="related"``), as Blogger writes them. An anonymous comment i
 
 import re
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import IO
 
@@ -95,13 +95,25 @@ def export_blogger(out: IO[bytes], progress: Callable[[int], None] | None = None
             post_ids[post.id] = entry_id(blog, post_number(post), entry_kind(post))
             write_post(xml, post, post_ids[post.id])
             tick(progress)
-        comment_numbers: dict[int, str] = {}
-        for comment in comments_in(PUBLIC_STATES):
-            comment_numbers[comment.id] = comment_number(comment)
-            write_comment(xml, blog, comment, post_ids[comment.post_id], comment_numbers)
+        for comment, numbers in with_thread_numbers(comments_in(PUBLIC_STATES)):
+            write_comment(xml, blog, comment, post_ids[comment.post_id], numbers)
             tick(progress)
         xml.newline()
     xml.end()
+
+
+def with_thread_numbers(
+    comments: Iterable[Comment],
+) -> Iterator[tuple[Comment, dict[int, str]]]:
+    """Each comment with the numbers of its post's comments so far: a reply names its
+    thread's first comment, always on the same post, so only one post's are kept."""
+    numbers: dict[int, str] = {}
+    post_id = None
+    for comment in comments:
+        if comment.post_id != post_id:
+            numbers, post_id = {}, comment.post_id
+        numbers[comment.id] = comment_number(comment)
+        yield comment, numbers
 
 
 def tick(progress: Callable[[int], None] | None) -> None:
