@@ -115,6 +115,28 @@ def hit_ratio(traffic: dict) -> str:
     return "" if ratio is None else f"{ratio:.1%}"
 
 
+def export_backup_lines(figures: dict) -> list[str]:
+    blog, small = figures["blog"], figures["small_blog"]
+    lines = [f"The blog of the {blog['export_mb']:.0f} MB Blogger export ({blog['posts']:,} posts, "
+             f"{blog['comments']:,} comments), each command in a process of its own; peak memory "
+             f"beside the same export of a {small['export_mb']:.0f} MB blog.", "",
+             "| export | file MB | seconds | peak memory MB | small blog's peak MB |",
+             "| --- | ---: | ---: | ---: | ---: |"]  # fmt: skip
+    lines += [
+        f"| {run['format']} | {run['file_mb']} | {run['seconds']} | {run['peak_rss_mb']} | "
+        f"{run['small_blog_peak_rss_mb']} |"
+        for run in figures["exports"]
+    ]
+    lines += ["", "| database | backup MB | backup seconds | restore seconds |",
+              "| --- | ---: | ---: | ---: |"]  # fmt: skip
+    lines += [
+        f"| {run['database']} | {run['backup_mb']} | {run['backup_seconds']} | "
+        f"{run['restore_seconds']} |"
+        for run in figures["backups"]
+    ]
+    return lines
+
+
 def load_lines(runs: list[dict]) -> list[str]:
     lines = ["| database | requests/s | p99 ms | 5xx | anonymous from page cache "
              "| comments accepted / stored | checks |",
@@ -147,6 +169,9 @@ def summary() -> str:
         sections += ["### Daily digest, build and send", "", *digest_lines(digest), ""]
     if imports := load("import.json"):
         sections += ["### Blogger import", "", *import_lines(imports), ""]
+    if exports := load("export_backup.json"):
+        figures = exports["export_backup_50mb"]
+        sections += ["### Export, backup and restore", "", *export_backup_lines(figures), ""]
     if runs := [
         run for name in ("load-sqlite.json", "load-postgresql.json") if (run := load(name))
     ]:

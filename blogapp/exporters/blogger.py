@@ -1,14 +1,16 @@
 """The Blogger export: the classic Atom format that Blogger's "Import content" reads.
 
-Posts keep the ids they had on Blogger; others get numbers of their own (a Blogger id is
-longer, so the two never meet). Comments name their post (``thr:in-reply-to``) and, when
-they answer one, the thread's first comment (``link rel="related"``), as Blogger writes
-them. An anonymous comment is "Anonymous" and nothing else.
+Posts and pages keep the ids they had on Blogger; others get numbers of their own (a
+Blogger id is longer, so the two never meet). Pages come first, in the navigation's order,
+as Blogger's page entries (``kind#page``, ``.page-`` ids, their address here). Comments
+name their post or page (``thr:in-reply-to``) and, when they answer one, the thread's first
+comment (``link rel="related"``), as Blogger writes them. An anonymous comment is
+"Anonymous" and nothing else.
 """
 
 import re
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import IO
 
@@ -19,7 +21,7 @@ from ..comments.authors import public_author
 from ..dates import utcnow
 from ..extensions import db
 from ..models import Comment, CommentState, Post
-from .source import PUBLIC_STATES, all_posts, comments_in, is_draft, post_address
+from .source import PUBLIC_STATES, comments_in, is_draft, pages_then_posts, post_address
 from .xml_writing import XmlWriter
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -67,8 +69,12 @@ def blogger_comment_html(body_html: str) -> str:
     return "<br /><br />".join(paragraphs)
 
 
-def entry_id(blog: str, number: str) -> str:
-    return f"tag:blogger.com,1999:blog-{blog}.post-{number}"
+def entry_id(blog: str, number: str, kind: str = "post") -> str:
+    return f"tag:blogger.com,1999:blog-{blog}.{kind}-{number}"
+
+
+def entry_kind(post: Post) -> str:
+    return "page" if post.is_page else "post"
 
 
 def stamp(moment: datetime) -> str:
@@ -84,18 +90,30 @@ def export_blogger(out: IO[bytes], progress: Callable[[int], None] | None = None
         xml.text_element("updated", stamp(utcnow()))
         xml.text_element("title", current_app.config["BLOG_TITLE"], type="text")
         xml.text_element("generator", "blogapp")
-        post_numbers: dict[int, str] = {}
-        for post in all_posts():
-            post_numbers[post.id] = post_number(post)
-            write_post(xml, blog, post, post_numbers[post.id])
+        post_ids: dict[int, str] = {}
+        for post in pages_then_posts():
+            post_ids[post.id] = entry_id(blog, post_number(post), entry_kind(post))
+            write_post(xml, post, post_ids[post.id])
             tick(progress)
-        comment_numbers: dict[int, str] = {}
-        for comment in comments_in(PUBLIC_STATES):
-            comment_numbers[comment.id] = comment_number(comment)
-            write_comment(xml, blog, comment, post_numbers[comment.post_id], comment_numbers)
+        for comment, numbers in with_thread_numbers(comments_in(PUBLIC_STATES)):
+            write_comment(xml, blog, comment, post_ids[comment.post_id], numbers)
             tick(progress)
         xml.newline()
     xml.end()
+
+
+def with_thread_numbers(
+    comments: Iterable[Comment],
+) -> Iterator[tuple[Comment, dict[int, str]]]:
+    """Each comment with the numbers of its post's comments so far: a reply names its
+    thread's first comment, always on the same post, so only one post's are kept."""
+    numbers: dict[int, str] = {}
+    post_id = None
+    for comment in comments:
+        if comment.post_id != post_id:
+            numbers, post_id = {}, comment.post_id
+        numbers[comment.id] = comment_number(comment)
+        yield comment, numbers
 
 
 def tick(progress: Callable[[int], None] | None) -> None:
@@ -103,13 +121,13 @@ def tick(progress: Callable[[int], None] | None) -> None:
         progress(1)
 
 
-def write_post(xml: XmlWriter, blog: str, post: Post, number: str) -> None:
+def write_post(xml: XmlWriter, post: Post, post_id: str) -> None:
     xml.newline()
     with xml.element("entry"):
-        xml.text_element("id", entry_id(blog, number))
+        xml.text_element("id", post_id)
         xml.text_element("published", stamp(post.published_at or post.created_at))
         xml.text_element("updated", stamp(post.updated_at))
-        xml.text_element("category", scheme=KIND_SCHEME, term=f"{KIND}post")
+        xml.text_element("category", scheme=KIND_SCHEME, term=f"{KIND}{entry_kind(post)}")
         for label in post.labels:
             xml.text_element("category", scheme=LABEL_SCHEME, term=label.name)
         xml.text_element("title", post.title, type="text")
@@ -127,8 +145,9 @@ def write_post(xml: XmlWriter, blog: str, post: Post, number: str) -> None:
 
 
 def write_comment(
-    xml: XmlWriter, blog: str, comment: Comment, post_number: str, numbers: dict[int, str]
+    xml: XmlWriter, blog: str, comment: Comment, post_id: str, numbers: dict[int, str]
 ) -> None:
+    post_number = post_id.rsplit("-", 1)[-1]
     xml.newline()
     with xml.element("entry"):
         xml.text_element("id", entry_id(blog, numbers[comment.id]))
@@ -155,7 +174,7 @@ def write_comment(
             xml.text_element("name", public_author(comment))
         xml.text_element(
             "thr:in-reply-to",
-            ref=entry_id(blog, post_number),
+            ref=post_id,
             href=post_address_,
             source=f"https://www.blogger.com/feeds/{blog}/posts/default/{post_number}",
             type="text/html",

@@ -1,5 +1,6 @@
 """The WordPress export (WXR 1.2), which WordPress's importer and the tools that read
-WordPress exports take: posts with their labels as tags and series as categories, comments
+WordPress exports take: posts with their labels as tags and series as categories, pages
+as WordPress pages in the navigation's order (``wp:menu_order``), comments
 with their thread (``wp:comment_parent``) and state. An anonymous comment is "Anonymous"
 with no address and no user id.
 """
@@ -137,18 +138,22 @@ def write_item(xml: XmlWriter, post: Post, comments: list[Comment]) -> None:
         xml.text_element("wp:post_name", post.slug)
         xml.text_element("wp:status", post_status(post))
         xml.text_element("wp:post_parent", "0")
-        xml.text_element("wp:menu_order", "0")
-        xml.text_element("wp:post_type", "post")
+        xml.text_element("wp:menu_order", str(post.nav_order if post.is_page else 0))
+        xml.text_element("wp:post_type", "page" if post.is_page else "post")
         xml.text_element("wp:post_password", "")
         xml.text_element("wp:is_sticky", "0")
-        if post.series is not None:
-            xml.text_element(
-                "category", post.series.name, domain="category", nicename=post.series.slug
-            )
-        for label in post.labels:
-            xml.text_element("category", label.name, domain="post_tag", nicename=label.slug)
+        if not post.is_page:
+            write_terms(xml, post)
         for comment in comments:
             write_comment(xml, comment)
+
+
+def write_terms(xml: XmlWriter, post: Post) -> None:
+    """A post's series as its category and its labels as tags (pages have neither)."""
+    if post.series is not None:
+        xml.text_element("category", post.series.name, domain="category", nicename=post.series.slug)
+    for label in post.labels:
+        xml.text_element("category", label.name, domain="post_tag", nicename=label.slug)
 
 
 def write_comment(xml: XmlWriter, comment: Comment) -> None:

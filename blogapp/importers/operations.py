@@ -139,6 +139,7 @@ class BloggerImport:
         self.waiting: list[tuple[int, int]] = []
         self.posts_with_new_comments: set[int] = set()
         self.label_slugs: set[str] = set()
+        self.last_nav_order: int | None = None
 
     def take_first_pass(self, record: Record) -> None:
         """Posts are written; comments are only noted; the rest is counted."""
@@ -209,6 +210,7 @@ class BloggerImport:
             imported_at=self.started,
             created_at=exported.published,
             kind=PostKind.PAGE if exported.is_page else PostKind.POST,
+            nav_order=self.next_nav_order() if exported.is_page else 0,
         )
         set_rendered_body(
             post, rendered.html, rendered.summary_html, rendered.text, rendered.excerpt
@@ -226,6 +228,15 @@ class BloggerImport:
             self.summary.drafts += 1
         else:
             self.summary.posts += 1
+
+    def next_nav_order(self) -> int:
+        """New pages join the navigation after the pages already there, in the order the
+        export lists them (a blogapp export lists them in its navigation's order)."""
+        if self.last_nav_order is None:
+            highest = select(func.max(Post.nav_order)).where(Post.kind == PostKind.PAGE)
+            self.last_nav_order = db.session.scalar(highest) or 0
+        self.last_nav_order += 1
+        return self.last_nav_order
 
     def claim_path(self, path: str | None) -> str | None:
         """The old address, unless another post answers it already."""

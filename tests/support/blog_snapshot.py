@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from blogapp.comments.authors import public_author
 from blogapp.extensions import db
-from blogapp.models import Comment, CommentState, Post, PostStatus
+from blogapp.models import Comment, CommentState, Post, PostKind, PostStatus
 
 #: Comments every format carries (held ones are not public).
 CARRIED = (CommentState.VISIBLE, CommentState.REMOVED_BY_AUTHOR, CommentState.REMOVED_BY_EDITOR)
@@ -28,6 +28,9 @@ class SeenComment:
 @dataclass(frozen=True)
 class SeenPost:
     title: str
+    kind: str
+    #: A page's place in the navigation's list of pages (1 for the first); None for a post.
+    nav_place: int | None
     published_at: datetime | None
     status: str
     labels: tuple[str, ...]
@@ -61,9 +64,19 @@ def seen_comment(number: str, comment: Comment) -> SeenComment:
     )
 
 
+def nav_places(posts: list[Post]) -> dict[int, int]:
+    """Each page's place in the navigation, which lists pages by order, then title."""
+    pages = sorted(
+        (post for post in posts if post.kind == PostKind.PAGE),
+        key=lambda page: (page.nav_order, page.title),
+    )
+    return {page.id: place for place, page in enumerate(pages, start=1)}
+
+
 def blog_snapshot() -> list[SeenPost]:
     db.session.expire_all()
     posts = db.session.scalars(select(Post).options(selectinload(Post.labels))).all()
+    places = nav_places(list(posts))
     comments: dict[int, list[Comment]] = defaultdict(list)
     shown = (
         select(Comment)
@@ -76,6 +89,8 @@ def blog_snapshot() -> list[SeenPost]:
     seen = [
         SeenPost(
             title=post.title,
+            kind=post.kind.value,
+            nav_place=places.get(post.id),
             published_at=None
             if post.status == PostStatus.DRAFT
             else post.published_at.replace(microsecond=0),

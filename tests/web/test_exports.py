@@ -3,7 +3,9 @@ every public format; the JSON import fills only an empty database."""
 
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
+from xml.etree.ElementTree import Element
 
 import pytest
 from defusedxml import ElementTree
@@ -11,17 +13,19 @@ from sqlalchemy import select
 from support.accounts import TEST_PASSWORD
 from support.blog_snapshot import blog_snapshot
 from support.database import copy_sqlite_template
+from support.exports import CLASSIC_HEAD, TAG, TAIL, classic_comment, classic_page
 from support.second_database import second_blog
 from support.services import shared_fixtures_folder
 
 from blogapp import create_app
+from blogapp.blog.operations import PostFields, create_post
 from blogapp.comments.operations import post_comment
-from blogapp.dates import to_local
+from blogapp.dates import to_local, utcnow
 from blogapp.demo import load_demo
 from blogapp.exporters.formats import export_to
 from blogapp.extensions import db
 from blogapp.importers.operations import import_blogger_export
-from blogapp.models import Post, Role, User
+from blogapp.models import Post, PostKind, PostStatus, Role, User
 
 FIXTURES = shared_fixtures_folder()
 #: The one fixture that is not well-formed XML on purpose: it has no blog to export.
@@ -32,6 +36,9 @@ BLOGGER_EXPORTS = (
     else []
 )
 WP = "{http://wordpress.org/export/1.2/}"
+ATOM = "{http://www.w3.org/2005/Atom}"
+THREAD = "{http://purl.org/syndication/thread/1.0}"
+PAGE_KIND = "http://schemas.google.com/blogger/2008/kind#page"
 SOURCES = [*[path.name for path in BLOGGER_EXPORTS], "demo"]
 
 
@@ -52,11 +59,37 @@ def fresh_blog(app_config, sqlite_template, tmp_path):
         db.engine.dispose()
 
 
-def load_source(name: str, tmp_path: Path) -> None:
+def make_page(title: str, order: int, status: PostStatus = PostStatus.PUBLISHED) -> Post:
+    fields = PostFields(title=title, body_source=f"What {title} says.", nav_order=order)
+    when = None if status == PostStatus.DRAFT else utcnow()
+    return create_post(fields, None, status, when, PostKind.PAGE)
+
+
+def add_pages(make_user: Callable[..., User]) -> None:
+    """Pages whose navigation order is not their titles' order, one with a thread in which
+    a reader answers anonymously, and a draft."""
+    policy = make_page("Comment policy", 2)
+    make_page("About this blog", 5)
+    make_page("Unfinished page", 1, PostStatus.DRAFT)
+    named = make_user("page.reader@example.org", "Page Reader")
+    hidden = make_user("page.hidden@example.org", "Hidden Reader")
+    first = post_comment(policy, named, "Is swearing allowed?", False)
+    post_comment(policy, hidden, "Only at management.", True, first)
+    post_comment(policy, named, "A second thread.", False)
+
+
+def load_source(name: str, tmp_path: Path, make_user: Callable[..., User]) -> None:
     if name == "demo":
         load_demo(tmp_path / "demo-credentials")
+        add_pages(make_user)
     else:
         import_blogger_export(FIXTURES / "blogger" / name, None, False, None)
+
+
+def nav_orders() -> dict[str, int]:
+    """Each page's navigation order as editors set it (the JSON file keeps the number)."""
+    pages = select(Post.title, Post.nav_order).where(Post.kind == PostKind.PAGE)
+    return dict(db.session.execute(pages).all())
 
 
 def exported(format_name: str, **options) -> bytes:
@@ -67,9 +100,9 @@ def exported(format_name: str, **options) -> bytes:
 
 @pytest.mark.parametrize("source", SOURCES)
 def test_a_blogger_export_imported_into_a_fresh_blog_gives_the_same_blog(
-    app, sqlite_only, fresh_blog, source, tmp_path
+    app, sqlite_only, fresh_blog, source, tmp_path, make_user
 ):
-    load_source(source, tmp_path)
+    load_source(source, tmp_path, make_user)
     before = blog_snapshot()
     export = tmp_path / "export.xml"
     export.write_bytes(exported("blogger"))
@@ -77,6 +110,9 @@ def test_a_blogger_export_imported_into_a_fresh_blog_gives_the_same_blog(
     with fresh_blog.app_context():
         import_blogger_export(export, None, False, None)
         after = blog_snapshot()
+        again = import_blogger_export(export, None, False, None)
+        assert (again.posts, again.pages, again.comments) == (0, 0, 0)
+        assert blog_snapshot() == after
     assert [post.title for post in after] == [post.title for post in before]
     for old, new in zip(before, after, strict=True):
         assert new == old, old.title
@@ -84,11 +120,11 @@ def test_a_blogger_export_imported_into_a_fresh_blog_gives_the_same_blog(
 
 @pytest.mark.parametrize("source", SOURCES)
 def test_a_json_export_imported_into_a_fresh_blog_gives_the_same_blog_and_readers(
-    app, sqlite_only, fresh_blog, source, tmp_path, subscriber
+    app, sqlite_only, fresh_blog, source, tmp_path, subscriber, make_user
 ):
-    load_source(source, tmp_path)
+    load_source(source, tmp_path, make_user)
     subscriber("follower@example.org", streams={"posts"})
-    before = blog_snapshot()
+    before, orders_before = blog_snapshot(), nav_orders()
     export = tmp_path / "export.json"
     export.write_bytes(exported("json"))
 
@@ -96,6 +132,7 @@ def test_a_json_export_imported_into_a_fresh_blog_gives_the_same_blog_and_reader
         result = fresh_blog.test_cli_runner().invoke(args=["import-json", str(export)])
         assert result.exit_code == 0, result.output
         after = blog_snapshot()
+        assert nav_orders() == orders_before
         follower = db.session.scalar(select(User).where(User.email == "follower@example.org"))
         assert follower is not None
         assert follower.password_hash is None
@@ -123,6 +160,57 @@ def test_public_formats_keep_anonymous_comments_anonymous(
     assert "secret.sam" not in text
     assert "nora@example.org" not in text
     assert "Nora Named" in text
+
+
+@pytest.mark.parametrize("format_name", ["blogger", "wxr"])
+def test_anonymous_comments_on_pages_stay_anonymous(app, sqlite_only, make_user, format_name):
+    add_pages(make_user)
+    text = exported(format_name).decode()
+    assert "Only at management." in text
+    assert "Hidden Reader" not in text
+    assert "page.hidden" not in text
+    assert "Page Reader" in text
+
+
+def entries_by_id(export: bytes) -> dict[str, Element]:
+    feed = ElementTree.fromstring(export)
+    return {entry.findtext(f"{ATOM}id"): entry for entry in feed.iter(f"{ATOM}entry")}
+
+
+def test_a_page_imported_from_blogger_goes_back_as_the_same_page_entry(app, sqlite_only, tmp_path):
+    source = tmp_path / "blog.xml"
+    source.write_text(
+        CLASSIC_HEAD
+        + classic_page(102, "About", "/p/about.html")
+        + classic_comment(211, 102, "On the page.", "2016-10-02T11:00:00.000+01:00")
+        + classic_comment(212, 102, "A reply.", "2016-10-02T12:00:00.000+01:00", parent=211)
+        + TAIL
+    )
+    import_blogger_export(source, None, False, None)
+    entries = entries_by_id(exported("blogger"))
+
+    page = entries[f"{TAG}.page-102"]
+    kinds = [category.get("term") for category in page.iter(f"{ATOM}category")]
+    assert kinds == [PAGE_KIND]
+    (address,) = [link.get("href") for link in page.iter(f"{ATOM}link")]
+    assert address.endswith("/p/about")
+    for number in (211, 212):
+        comment = entries[f"{TAG}.post-{number}"]
+        assert comment.find(f"{THREAD}in-reply-to").get("ref") == f"{TAG}.page-102"
+        assert comment.find(f"{ATOM}link[@rel='alternate']").get("href").startswith(address)
+
+
+def test_wxr_writes_pages_as_wordpress_pages_in_the_navigations_order(app, sqlite_only, make_user):
+    add_pages(make_user)
+    channel = ElementTree.fromstring(exported("wxr")).find("channel")
+    items = {item.findtext("title"): item for item in channel.iter("item")}
+    policy = items["Comment policy"]
+    assert policy.findtext(f"{WP}post_type") == "page"
+    assert policy.findtext(f"{WP}menu_order") == "2"
+    assert policy.findtext("link").endswith("/p/comment-policy")
+    assert policy.findall("category") == []
+    assert len(policy.findall(f"{WP}comment")) == 3
+    assert items["About this blog"].findtext(f"{WP}menu_order") == "5"
 
 
 def test_wxr_is_read_by_pelicans_wordpress_importer(app, sqlite_only, anonymous_comment, tmp_path):
@@ -242,7 +330,7 @@ def test_an_unknown_format_is_refused_with_the_form_again(app, sqlite_only, clie
 def test_json_round_trip_on_postgresql_continues_the_ids(app, app_config, tmp_path, make_user):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("ids come from sequences on PostgreSQL")
-    load_source("demo", tmp_path)
+    load_source("demo", tmp_path, make_user)
     before = blog_snapshot()
     export = tmp_path / "export.json"
     export.write_bytes(exported("json"))

@@ -134,3 +134,18 @@ def test_the_blogger_import_brings_pages_with_their_comments_and_old_addresses(
     again = import_blogger_export(export)
     assert again.pages == 0
     assert again.posts_already_there == 2
+
+
+def test_pages_imported_from_blogger_follow_the_pages_already_there(app, make_page, tmp_path):
+    make_page("Our rules", order=4)
+    export = tmp_path / "blog.xml"
+    export.write_text(
+        CLASSIC_HEAD
+        + classic_page(102, "Contact", "/p/contact.html")
+        + classic_page(103, "About", "/p/about.html")
+        + TAIL
+    )
+    import_blogger_export(export)
+    pages = select(Post.title, Post.nav_order).where(Post.kind == PostKind.PAGE)
+    orders = dict(db.session.execute(pages).all())
+    assert orders == {"Our rules": 4, "Contact": 5, "About": 6}
