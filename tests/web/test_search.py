@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from blogapp.caching.generations import worker_copies, worker_item_copies
+from blogapp.caching.fragments import worker_copies, worker_item_copies
 from blogapp.dates import utcnow
 from blogapp.models import PostStatus
 
