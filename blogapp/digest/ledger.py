@@ -22,8 +22,8 @@ SUBSCRIBER_COLUMNS = (
     User.id.label("user_id"),
     User.email,
     may_receive_sql(Mailing.DIGEST).label("may_receive"),
-    Subscription.wants_posts,
-    Subscription.wants_bulletins,
+    Subscription.wants_posts.label("wants_posts"),
+    Subscription.wants_bulletins.label("wants_bulletins"),
 )
 
 DELIVERIES = DigestDelivery.__table__

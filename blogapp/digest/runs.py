@@ -92,7 +92,11 @@ def last_window_end() -> datetime | None:
 def receiving_subscribers():
     """Who gets digests, with what they chose."""
     return (
-        select(Subscription.user_id, Subscription.wants_posts, Subscription.wants_bulletins)
+        select(
+            Subscription.user_id,
+            Subscription.wants_posts.label("wants_posts"),
+            Subscription.wants_bulletins.label("wants_bulletins"),
+        )
         .join(User, User.id == Subscription.user_id)
         .where(may_receive_sql(Mailing.DIGEST))
         .order_by(Subscription.user_id)
