@@ -6,56 +6,70 @@ Revises: 20261207_mail_report_intake
 Create Date: 2026-12-07 04:30:00
 
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '20261207_digest_rhythms'
-down_revision = '20261207_mail_report_intake'
+revision = "20261207_digest_rhythms"
+down_revision = "20261207_mail_report_intake"
 branch_labels = None
 depends_on = None
 
-RHYTHM = sa.Enum('daily', 'weekly', 'never', name='rhythm', native_enum=False, length=8)
+RHYTHM = sa.Enum("daily", "weekly", "never", name="rhythm", native_enum=False, length=8)
 
 
 def rhythm_from(column):
-    return sa.case((sa.column(column).is_(True), 'daily'), else_='never')
+    return sa.case((sa.column(column).is_(True), "daily"), else_="never")
 
 
 def upgrade():
-    with op.batch_alter_table('subscriptions', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('posts_rhythm', RHYTHM, nullable=False, server_default='daily'))
-        batch_op.add_column(sa.Column('bulletins_rhythm', RHYTHM, nullable=False, server_default='daily'))
-        batch_op.add_column(sa.Column('weekly_day', sa.Integer(), nullable=False, server_default='0'))
-    subscriptions = sa.table('subscriptions', sa.column('posts_rhythm'), sa.column('bulletins_rhythm'))
+    with op.batch_alter_table("subscriptions", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("posts_rhythm", RHYTHM, nullable=False, server_default="daily")
+        )
+        batch_op.add_column(
+            sa.Column("bulletins_rhythm", RHYTHM, nullable=False, server_default="daily")
+        )
+        batch_op.add_column(
+            sa.Column("weekly_day", sa.Integer(), nullable=False, server_default="0")
+        )
+    subscriptions = sa.table(
+        "subscriptions", sa.column("posts_rhythm"), sa.column("bulletins_rhythm")
+    )
     op.execute(
         subscriptions.update().values(
-            posts_rhythm=rhythm_from('wants_posts'), bulletins_rhythm=rhythm_from('wants_bulletins')
+            posts_rhythm=rhythm_from("wants_posts"), bulletins_rhythm=rhythm_from("wants_bulletins")
         )
     )
-    with op.batch_alter_table('subscriptions', schema=None) as batch_op:
-        batch_op.alter_column('posts_rhythm', server_default=None)
-        batch_op.alter_column('bulletins_rhythm', server_default=None)
-        batch_op.alter_column('weekly_day', server_default=None)
-        batch_op.drop_column('wants_posts')
-        batch_op.drop_column('wants_bulletins')
+    with op.batch_alter_table("subscriptions", schema=None) as batch_op:
+        batch_op.alter_column("posts_rhythm", server_default=None)
+        batch_op.alter_column("bulletins_rhythm", server_default=None)
+        batch_op.alter_column("weekly_day", server_default=None)
+        batch_op.drop_column("wants_posts")
+        batch_op.drop_column("wants_bulletins")
 
 
 def downgrade():
-    with op.batch_alter_table('subscriptions', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('wants_posts', sa.Boolean(), nullable=False, server_default=sa.true()))
-        batch_op.add_column(sa.Column('wants_bulletins', sa.Boolean(), nullable=False, server_default=sa.true()))
-    subscriptions = sa.table('subscriptions', sa.column('wants_posts'), sa.column('wants_bulletins'))
+    with op.batch_alter_table("subscriptions", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("wants_posts", sa.Boolean(), nullable=False, server_default=sa.true())
+        )
+        batch_op.add_column(
+            sa.Column("wants_bulletins", sa.Boolean(), nullable=False, server_default=sa.true())
+        )
+    subscriptions = sa.table(
+        "subscriptions", sa.column("wants_posts"), sa.column("wants_bulletins")
+    )
     op.execute(
         subscriptions.update().values(
-            wants_posts=sa.column('posts_rhythm') != 'never',
-            wants_bulletins=sa.column('bulletins_rhythm') != 'never',
+            wants_posts=sa.column("posts_rhythm") != "never",
+            wants_bulletins=sa.column("bulletins_rhythm") != "never",
         )
     )
-    with op.batch_alter_table('subscriptions', schema=None) as batch_op:
-        batch_op.alter_column('wants_posts', server_default=None)
-        batch_op.alter_column('wants_bulletins', server_default=None)
-        batch_op.drop_column('weekly_day')
-        batch_op.drop_column('bulletins_rhythm')
-        batch_op.drop_column('posts_rhythm')
+    with op.batch_alter_table("subscriptions", schema=None) as batch_op:
+        batch_op.alter_column("wants_posts", server_default=None)
+        batch_op.alter_column("wants_bulletins", server_default=None)
+        batch_op.drop_column("weekly_day")
+        batch_op.drop_column("bulletins_rhythm")
+        batch_op.drop_column("posts_rhythm")
