@@ -11,7 +11,7 @@ for a fraction of the cost (see bench/digest.py).
 import re
 import secrets
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from email.utils import formataddr, parseaddr
 
@@ -22,10 +22,12 @@ from ..mail import AUTOMATIC_HEADERS, compose_email, site_domain
 from ..mail.mime import as_smtp_bytes
 from ..mail.transport import OutgoingMessage
 from ..mail.verp import envelope_sender
+from ..models import DigestStream
 from ..models.subscriptions import choice_words
 from ..subscriptions.tokens import DIGEST_LIST, unsubscribe_token
 from ..urls import external_url
-from .content import DigestContent
+from .content import DigestContent, StreamContents
+from .streams import Windows
 
 ONE_CLICK_POST = "List-Unsubscribe=One-Click"
 #: The digest's kind in its envelope sender (see ``blogapp.mail.verp``).
@@ -195,6 +197,33 @@ class Editions:
     def message_for(self, recipient: Recipient, message_id: str) -> OutgoingMessage | None:
         edition = self.edition(recipient)
         return None if edition is None else edition.message_for(recipient, message_id)
+
+
+@dataclass
+class RunEditions:
+    """A run's editions by the windows each delivery covers, rendered on first use."""
+
+    contents: StreamContents
+    by_windows: dict[Windows, Editions] = field(default_factory=dict)
+
+    def editions_for(self, windows: Windows) -> Editions:
+        if windows not in self.by_windows:
+            self.by_windows[windows] = Editions(self.contents.content_for(windows))
+        return self.by_windows[windows]
+
+    def message_for(
+        self, recipient: Recipient, windows: Windows, message_id: str
+    ) -> OutgoingMessage | None:
+        """The recipient's edition of the streams recorded for them; None when empty."""
+        if not windows:
+            return None
+        streams = {window.stream for window in windows}
+        chosen = replace(
+            recipient,
+            wants_posts=DigestStream.POSTS in streams,
+            wants_bulletins=DigestStream.BULLETINS in streams,
+        )
+        return self.editions_for(windows).message_for(chosen, message_id)
 
 
 def build_digest(

@@ -16,6 +16,7 @@ down_revision = "20261207_mail_report_intake"
 branch_labels = None
 depends_on = None
 
+STREAM = sa.Enum("posts", "bulletins", name="digeststream", native_enum=False, length=20)
 RHYTHM = sa.Enum("daily", "weekly", "never", name="rhythm", native_enum=False, length=8)
 
 
@@ -50,7 +51,37 @@ def upgrade():
         batch_op.drop_column("wants_bulletins")
 
 
+    op.create_table(
+        "digest_delivery_windows",
+        sa.Column("delivery_id", sa.Integer(), nullable=False),
+        sa.Column("stream", STREAM, nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("window_start", sa.DateTime(), nullable=False),
+        sa.Column("window_end", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["delivery_id"],
+            ["digest_deliveries.id"],
+            name=op.f("fk_digest_delivery_windows_delivery_id_digest_deliveries"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_digest_delivery_windows_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("delivery_id", "stream", name=op.f("pk_digest_delivery_windows")),
+    )
+    op.create_index(
+        "ix_digest_delivery_windows_reader",
+        "digest_delivery_windows",
+        ["user_id", "stream", "window_end"],
+    )
+
+
 def downgrade():
+    op.drop_index("ix_digest_delivery_windows_reader", table_name="digest_delivery_windows")
+    op.drop_table("digest_delivery_windows")
     with op.batch_alter_table("subscriptions", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("wants_posts", sa.Boolean(), nullable=False, server_default=sa.true())
