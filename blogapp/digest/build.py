@@ -65,15 +65,16 @@ def counted(number: int, singular: str, plural: str) -> str:
 
 
 def digest_subject(content: DigestContent) -> str:
-    """'On Probation — 3 new posts and 2 union bulletins, Saturday 24 September 2016'."""
+    """'3 new posts and 2 bulletins — On Probation, Monday 26 September 2016': what is
+    inside first, so a reader sees it in the list before opening it."""
     parts = []
     if content.posts:
         parts.append(counted(len(content.posts), "new post", "new posts"))
     if content.bulletins:
-        parts.append(counted(len(content.bulletins), "union bulletin", "union bulletins"))
+        parts.append(counted(len(content.bulletins), "bulletin", "bulletins"))
     what = " and ".join(parts)
     title = current_app.config["BLOG_TITLE"]
-    return f"{title} — {what}, {format_edition_date(edition_date(content))}"
+    return f"{what} — {title}, {format_edition_date(edition_date(content))}"
 
 
 def unsubscribe_link(token: str) -> str:

@@ -17,6 +17,7 @@ from support.smtp import Mailbox
 
 from blogapp.digest.runs import run_digest
 from blogapp.extensions import db
+from blogapp.mail.transport import deliver_over_smtp
 from blogapp.models import DeliveryState, DigestDelivery, User
 from blogapp.models.subscriptions import Rhythm
 from blogapp.subscriptions.operations import save_rhythms
@@ -90,7 +91,7 @@ def test_a_weekly_reader_gets_the_whole_week_on_mondays_only_and_each_item_once(
     assert Counter(titles_to(mailbox, "daily@example.org")) == Counter(titles)
     assert Counter(titles_to(mailbox, "weekly@example.org")) == Counter(titles)
     first_monday = mailbox.to("weekly@example.org")[0]
-    assert first_monday["Subject"].startswith("On Probation — 2 new posts")
+    assert first_monday["Subject"].startswith("2 new posts — On Probation")
     assert "Post 1" in html_of(first_monday)
     assert "Post 0" in html_of(first_monday)
 
@@ -112,7 +113,7 @@ def test_one_email_a_day_holds_the_day_s_posts_and_the_week_s_bulletins(app, mak
     ]
     assert "Bulletin" not in text_of(sunday)
     assert "Bulletin" not in text_of(tuesday)
-    assert monday["Subject"].startswith("On Probation — 1 new post and 2 union bulletins")
+    assert monday["Subject"].startswith("1 new post and 2 bulletins — On Probation")
     assert "Post 1" in text_of(monday)
     assert "Post 0" not in text_of(monday)
     for part in (text_of(monday), html_of(monday)):
@@ -188,6 +189,36 @@ def test_a_mail_server_down_on_monday_morning_gets_the_weekly_editions_once_it_i
     assert Counter(titles_to(mailbox, "weekly@example.org")) == Counter(titles[:2])
 
 
+class SenderDied(Exception):
+    """The sending process dies with a message in hand."""
+
+
+def die_before_sending(connection, message) -> None:
+    raise SenderDied
+
+
+def test_a_retry_after_a_crash_sends_the_same_edition_whatever_the_reader_changed_meanwhile(
+    app, make_post, mailbox
+):
+    weekly = reader("weekly@example.org", posts=Rhythm.WEEKLY)
+    titles = publish_every_evening(make_post, range(0, 3))
+    with pytest.raises(SenderDied):
+        run_digest(clock=stopped_at(MONDAY), deliver=die_before_sending)
+    (interrupted,) = db.session.scalars(select(DigestDelivery)).all()
+    assert interrupted.state == DeliveryState.SENDING
+    save_rhythms(weekly, Rhythm.NEVER, Rhythm.DAILY)
+
+    run_digest(clock=stopped_at(MONDAY + timedelta(minutes=5)), deliver=deliver_over_smtp)
+    save_rhythms(weekly, Rhythm.DAILY, Rhythm.NEVER)
+    run_each_morning(range(3, 5), mailbox)
+
+    monday, tuesday = mailbox.to("weekly@example.org")
+    assert monday["Message-ID"] == interrupted.message_id
+    assert monday["Subject"].startswith("2 new posts — On Probation")
+    assert "Post 2" in text_of(tuesday), "Monday evening's post, the next morning"
+    assert Counter(titles_to(mailbox, "weekly@example.org")) == Counter(titles)
+
+
 def test_two_senders_on_postgresql_share_weekly_editions_and_nobody_gets_two(
     app, make_post, mailbox
 ):
@@ -249,7 +280,7 @@ def test_preview_on_a_day_shows_what_that_reader_gets_that_day(app, runner, make
     bad_day = runner.invoke(args=["digest", "preview", "--email", "weekly@example.org",
                                   "--on", "Monday"])  # fmt: skip
 
-    assert "Subject: On Probation — 2 new posts" in monday.output
+    assert "Subject: 2 new posts — On Probation" in monday.output
     assert "Post 0" in monday.output
     assert "Post 1" in monday.output
     assert "Post 2" not in monday.output
