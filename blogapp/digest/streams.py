@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 
 from .. import changes
 from ..dates import local_date
@@ -142,8 +142,9 @@ def window_rows(delivery_ids: dict[int, int], windows: dict[int, Windows]) -> li
     ]
 
 
-def windows_of(delivery_ids: Iterable[int], connection=None) -> dict[int, Windows]:
-    """The recorded windows of some deliveries, by delivery id, in stream order."""
+def windows_of(delivery_ids: Iterable[int], connection: Connection) -> dict[int, Windows]:
+    """The recorded windows of some deliveries, by delivery id, in stream order (read on the
+    sender's own connection)."""
     statement = (
         select(
             DigestDeliveryWindow.delivery_id,
@@ -155,7 +156,7 @@ def windows_of(delivery_ids: Iterable[int], connection=None) -> dict[int, Window
         .order_by(DigestDeliveryWindow.delivery_id, DigestDeliveryWindow.stream)
     )
     found: dict[int, list[StreamWindow]] = {}
-    for delivery_id, stream, start, end in (connection or db.session).execute(statement):
+    for delivery_id, stream, start, end in connection.execute(statement):
         found.setdefault(delivery_id, []).append(StreamWindow(DigestStream(stream), start, end))
     return {delivery_id: tuple(windows) for delivery_id, windows in found.items()}
 
@@ -195,7 +196,7 @@ def recut(
 
 
 def rewrite_windows(
-    connection, delivery_id: int, user_id: int, before: Windows, after: Windows
+    connection: Connection, delivery_id: int, user_id: int, before: Windows, after: Windows
 ) -> None:
     """Make the recorded windows of a delivery what ``recut`` made of them (uncommitted)."""
     if before == after:
