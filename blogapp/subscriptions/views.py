@@ -39,16 +39,25 @@ def subscribe_page(form: SubscriptionForm, status: int = 200) -> tuple[str, int]
     ), status
 
 
-def filled_form() -> SubscriptionForm:
-    """The form showing the reader's current choice (every day for a newcomer)."""
-    form = SubscriptionForm()
-    if not form.is_submitted():
-        subscription = current_subscription(current_user)
-        if subscription is not None and subscription.is_receiving:
-            form.posts.data = subscription.posts_rhythm.value
-            form.bulletins.data = subscription.bulletins_rhythm.value
-            form.weekly_day.data = str(subscription.weekly_day)
+def show_current_choice(form: SubscriptionForm) -> SubscriptionForm:
+    """Fill the form with the reader's current choice (every day for a newcomer)."""
+    subscription = current_subscription(current_user)
+    if subscription is not None and subscription.is_receiving:
+        form.posts.data = subscription.posts_rhythm.value
+        form.bulletins.data = subscription.bulletins_rhythm.value
+        form.weekly_day.data = str(subscription.weekly_day)
     return form
+
+
+def filled_form() -> SubscriptionForm:
+    """The form as posted, or showing the reader's current choice."""
+    form = SubscriptionForm()
+    return form if form.is_submitted() else show_current_choice(form)
+
+
+def choice_form_for_account() -> SubscriptionForm:
+    """The same form on the account page, whatever other form of that page was posted."""
+    return show_current_choice(SubscriptionForm(formdata=None))
 
 
 def saved_message(subscription: Subscription) -> str:
@@ -129,3 +138,4 @@ def unsubscribe_now(token: str) -> str:
 
 
 bp.add_app_template_global(current_subscription, "digest_subscription")
+bp.add_app_template_global(choice_form_for_account, "digest_choice_form")

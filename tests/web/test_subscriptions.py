@@ -254,3 +254,18 @@ def test_the_follow_by_email_page_has_one_follow_box(client, reader):
 
     assert "widget--follow" not in page
     assert page.count('type="search"') == 1
+
+
+def test_the_account_page_offers_the_same_choices_with_the_current_ones_selected(client, reader):
+    save_subscription(reader, wants_posts=True, wants_bulletins=False)
+    logged_in(client, reader)
+    page = client.get("/account").text
+    assert '<option selected value="daily">Every day</option>' in page
+    assert '<option selected value="never">Never</option>' in page
+
+    client.submit("/subscribe", {"posts": "weekly", "bulletins": "never", "weekly_day": "2"},
+                  page="/account")  # fmt: skip
+
+    subscription = fresh(subscription_of(reader))
+    assert (subscription.posts_rhythm, subscription.weekly_day) == ("weekly", 2)
+    assert "You get new posts every Wednesday." in client.get("/account").text
