@@ -17,8 +17,9 @@ from support.smtp import Mailbox
 
 from blogapp.digest.runs import run_digest
 from blogapp.extensions import db
+from blogapp.mail.suppression import suppress
 from blogapp.mail.transport import deliver_over_smtp
-from blogapp.models import DeliveryState, DigestDelivery, User
+from blogapp.models import DeliveryState, DigestDelivery, SuppressionReason, User
 from blogapp.models.subscriptions import Rhythm
 from blogapp.subscriptions.operations import save_rhythms
 
@@ -187,6 +188,26 @@ def test_a_mail_server_down_on_monday_morning_gets_the_weekly_editions_once_it_i
 
     assert len(mailbox.to("weekly@example.org")) == 1
     assert Counter(titles_to(mailbox, "weekly@example.org")) == Counter(titles[:2])
+
+
+def test_a_suppressed_weekly_reader_gets_no_monday_edition_and_the_ledger_says_why(
+    app, make_post, mailbox
+):
+    reader("gone@example.org", posts=Rhythm.WEEKLY)
+    reader("here@example.org", posts=Rhythm.WEEKLY)
+    publish_every_evening(make_post, range(0, 2))
+    suppress("gone@example.org", SuppressionReason.BOUNCE)
+    db.session.commit()
+
+    run_digest(clock=stopped_at(MONDAY))
+
+    assert [a for item in mailbox.received for a in item.recipients] == ["here@example.org"]
+    states = dict(
+        db.session.execute(
+            select(User.email, DigestDelivery.state).join(User, User.id == DigestDelivery.user_id)
+        ).all()
+    )
+    assert states == {"gone@example.org": DeliveryState.SUPPRESSED, "here@example.org": "sent"}
 
 
 class SenderDied(Exception):
