@@ -7,6 +7,8 @@ Create Date: 2026-12-07 04:30:00
 
 """
 
+from datetime import datetime, timedelta
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -24,6 +26,44 @@ def rhythm_from(column):
     return sa.case((sa.column(column).is_(True), "daily"), else_="never")
 
 
+#: Deliveries whose windows a reader's next edition may start from (the longest rhythm, and a day).
+RECENT = timedelta(days=8)
+NOT_COVERING = ("failed", "cancelled", "suppressed")
+
+
+def record_recent_windows():
+    """Give recent and unfinished deliveries the windows they covered: their run's, for the
+    streams the reader has, so the first editions after the upgrade start where they ended."""
+    bind = op.get_bind()
+    last_end = bind.execute(sa.text("SELECT max(window_end) FROM digest_runs")).scalar()
+    if last_end is None:
+        return
+    if isinstance(last_end, str):
+        last_end = datetime.fromisoformat(last_end)
+    for stream, wanted in (("posts", "wants_posts"), ("bulletins", "wants_bulletins")):
+        bind.execute(
+            sa.text(
+                "INSERT INTO digest_delivery_windows "
+                "(delivery_id, stream, user_id, window_start, window_end) "
+                "SELECT d.id, :stream, d.user_id, r.window_start, r.window_end "
+                "FROM digest_deliveries d "
+                "JOIN digest_runs r ON r.id = d.run_id "
+                "JOIN subscriptions s ON s.user_id = d.user_id "
+                f"WHERE s.{wanted} = :yes AND d.state NOT IN :not_covering "
+                "AND (r.window_end >= :since OR r.finished_at IS NULL)"
+            ).bindparams(
+                sa.bindparam("not_covering", expanding=True),
+                sa.bindparam("since", type_=sa.DateTime()),
+            ),
+            {
+                "stream": stream,
+                "yes": True,
+                "not_covering": list(NOT_COVERING),
+                "since": last_end - RECENT,
+            },
+        )
+
+
 def upgrade():
     with op.batch_alter_table("subscriptions", schema=None) as batch_op:
         batch_op.add_column(
@@ -35,22 +75,6 @@ def upgrade():
         batch_op.add_column(
             sa.Column("weekly_day", sa.Integer(), nullable=False, server_default="0")
         )
-    subscriptions = sa.table(
-        "subscriptions", sa.column("posts_rhythm"), sa.column("bulletins_rhythm")
-    )
-    op.execute(
-        subscriptions.update().values(
-            posts_rhythm=rhythm_from("wants_posts"), bulletins_rhythm=rhythm_from("wants_bulletins")
-        )
-    )
-    with op.batch_alter_table("subscriptions", schema=None) as batch_op:
-        batch_op.alter_column("posts_rhythm", server_default=None)
-        batch_op.alter_column("bulletins_rhythm", server_default=None)
-        batch_op.alter_column("weekly_day", server_default=None)
-        batch_op.drop_column("wants_posts")
-        batch_op.drop_column("wants_bulletins")
-
-
     op.create_table(
         "digest_delivery_windows",
         sa.Column("delivery_id", sa.Integer(), nullable=False),
@@ -78,6 +102,21 @@ def upgrade():
         ["user_id", "stream", "window_end"],
     )
 
+    record_recent_windows()
+    subscriptions = sa.table(
+        "subscriptions", sa.column("posts_rhythm"), sa.column("bulletins_rhythm")
+    )
+    op.execute(
+        subscriptions.update().values(
+            posts_rhythm=rhythm_from("wants_posts"), bulletins_rhythm=rhythm_from("wants_bulletins")
+        )
+    )
+    with op.batch_alter_table("subscriptions", schema=None) as batch_op:
+        batch_op.alter_column("posts_rhythm", server_default=None)
+        batch_op.alter_column("bulletins_rhythm", server_default=None)
+        batch_op.alter_column("weekly_day", server_default=None)
+        batch_op.drop_column("wants_posts")
+        batch_op.drop_column("wants_bulletins")
 
 def downgrade():
     op.drop_index("ix_digest_delivery_windows_reader", table_name="digest_delivery_windows")
