@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from ..dates import utcnow
 from ..extensions import db
 from ..models import Comment, DigestDelivery, QueuedMail, Subscription, User
+from ..models.subscriptions import WEEKDAY_NAMES
 from ..urls import address_of
 
 
@@ -61,8 +62,9 @@ def subscription_of(user: User) -> dict[str, Any] | None:
     if subscription is None:
         return None
     return {
-        "new_posts": subscription.wants_posts,
-        "union_bulletins": subscription.wants_bulletins,
+        "new_posts": subscription.posts_rhythm.value,
+        "union_bulletins": subscription.bulletins_rhythm.value,
+        "weekly_day": WEEKDAY_NAMES[subscription.weekly_day],
         "active": subscription.active,
         "since": when(subscription.created_at),
         "unsubscribed_at": when(subscription.unsubscribed_at),

@@ -6,7 +6,7 @@ from werkzeug.wrappers import Response
 
 from ..dates import utcnow
 from ..digest.preview import next_digest_for, queue_preview
-from ..digest.runs import delivery_counts, next_window, recent_runs
+from ..digest.runs import delivery_counts, next_run_editions, next_window, recent_runs
 from ..digest.schedule import next_digest_time
 from ..extensions import limiter
 from ..models import DeliveryState
@@ -27,6 +27,7 @@ def digest() -> Response:
         preview=next_digest_for(current_user, now),
         window=next_window(now),
         next_time=next_digest_time(now),
+        editions=next_run_editions(now),
         runs=runs,
         counts=delivery_counts([run.id for run in runs]),
         states=DeliveryState,

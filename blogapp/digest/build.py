@@ -11,7 +11,7 @@ for a fraction of the cost (see bench/digest.py).
 import re
 import secrets
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from email.utils import formataddr, parseaddr
 
@@ -22,10 +22,12 @@ from ..mail import AUTOMATIC_HEADERS, compose_email, site_domain
 from ..mail.mime import as_smtp_bytes
 from ..mail.transport import OutgoingMessage
 from ..mail.verp import envelope_sender
+from ..models import DigestStream
 from ..models.subscriptions import choice_words
 from ..subscriptions.tokens import DIGEST_LIST, unsubscribe_token
 from ..urls import external_url
-from .content import DigestContent
+from .content import DigestContent, StreamContents
+from .streams import Windows
 
 ONE_CLICK_POST = "List-Unsubscribe=One-Click"
 #: The digest's kind in its envelope sender (see ``blogapp.mail.verp``).
@@ -63,15 +65,16 @@ def counted(number: int, singular: str, plural: str) -> str:
 
 
 def digest_subject(content: DigestContent) -> str:
-    """'On Probation — 3 new posts and 2 union bulletins, Saturday 24 September 2016'."""
+    """'3 new posts and 2 bulletins — On Probation, Monday 26 September 2016': what is
+    inside first, so a reader sees it in the list before opening it."""
     parts = []
     if content.posts:
         parts.append(counted(len(content.posts), "new post", "new posts"))
     if content.bulletins:
-        parts.append(counted(len(content.bulletins), "union bulletin", "union bulletins"))
+        parts.append(counted(len(content.bulletins), "bulletin", "bulletins"))
     what = " and ".join(parts)
     title = current_app.config["BLOG_TITLE"]
-    return f"{title} — {what}, {format_edition_date(edition_date(content))}"
+    return f"{what} — {title}, {format_edition_date(edition_date(content))}"
 
 
 def unsubscribe_link(token: str) -> str:
@@ -195,6 +198,33 @@ class Editions:
     def message_for(self, recipient: Recipient, message_id: str) -> OutgoingMessage | None:
         edition = self.edition(recipient)
         return None if edition is None else edition.message_for(recipient, message_id)
+
+
+@dataclass
+class RunEditions:
+    """A run's editions by the windows each delivery covers, rendered on first use."""
+
+    contents: StreamContents
+    by_windows: dict[Windows, Editions] = field(default_factory=dict)
+
+    def editions_for(self, windows: Windows) -> Editions:
+        if windows not in self.by_windows:
+            self.by_windows[windows] = Editions(self.contents.content_for(windows))
+        return self.by_windows[windows]
+
+    def message_for(
+        self, recipient: Recipient, windows: Windows, message_id: str
+    ) -> OutgoingMessage | None:
+        """The recipient's edition of the streams recorded for them; None when empty."""
+        if not windows:
+            return None
+        streams = {window.stream for window in windows}
+        chosen = replace(
+            recipient,
+            wants_posts=DigestStream.POSTS in streams,
+            wants_bulletins=DigestStream.BULLETINS in streams,
+        )
+        return self.editions_for(windows).message_for(chosen, message_id)
 
 
 def build_digest(

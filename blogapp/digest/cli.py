@@ -1,5 +1,7 @@
 """``flask digest run`` / ``flask digest preview``."""
 
+from datetime import datetime
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -9,7 +11,7 @@ from ..config import require_secret_key
 from ..dates import format_date_time, utcnow
 from ..mail.catcher import mail_for_this_command
 from ..mail.queue import send_queued_mail
-from .preview import next_digest_for, next_digest_to, queue_preview
+from .preview import Preview, digest_on, next_digest_for, next_digest_to, queue_preview
 from .runs import next_window, run_digest
 from .schedule import next_digest_time
 
@@ -35,12 +37,22 @@ def run_command() -> None:
 @digest_cli.command("preview")
 @click.option("--email", required=True, help="The reader whose digest to show.")
 @click.option("--html", "as_html", is_flag=True, help="Print the HTML part instead of the text.")
-def preview_command(email: str, as_html: bool) -> None:
-    """Print the next digest as EMAIL would get it; sends and records nothing."""
+@click.option(
+    "--on",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The day of the edition (YYYY-MM-DD), with the reader's own rhythm; default: next.",
+)
+def preview_command(email: str, as_html: bool, day: datetime | None) -> None:
+    """Print the next digest (or the one of --on DAY) as EMAIL would get it; sends and
+    records nothing."""
     require_secret_key(current_app)
     user = user_by_email(email)
     if user is None or user.email is None:
         raise click.ClickException(f"There is no account with the address {email}.")
+    if day is not None:
+        print_edition_on(digest_on(user, day.date()), as_html)
+        return
     preview = next_digest_for(user)
     if not preview.subscribed:
         click.echo(f"{user.email} does not subscribe; showing posts and bulletins.", err=True)
@@ -49,6 +61,18 @@ def preview_command(email: str, as_html: bool) -> None:
         click.echo(f"Nothing new for {user.email} since {format_date_time(start)}: no email.")
         return
     click.echo(f"Subject: {preview.subject}\nTo: {user.email}\n")
+    click.echo(preview.html if as_html else preview.text)
+
+
+def print_edition_on(preview: Preview, as_html: bool) -> None:
+    email = preview.recipient.email
+    if not preview.subscribed:
+        click.echo(f"{email} does not subscribe; showing posts and bulletins daily.", err=True)
+    day = format_date_time(preview.content.window_end)
+    if preview.edition is None:
+        click.echo(f"Nothing for {email} in the edition of {day}: no email.")
+        return
+    click.echo(f"Subject: {preview.subject}\nTo: {email}\n")
     click.echo(preview.html if as_html else preview.text)
 
 

@@ -1,14 +1,16 @@
 """What is new in a digest window: posts published in it and bulletins that arrived in it."""
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
 from ..blog.queries import is_listed
 from ..extensions import db
-from ..models import Bulletin, Post
+from ..models import Bulletin, DigestStream, Post
 from ..urls import external_url
+from .streams import StreamWindow, Windows
 
 #: A newly added union feed brings its back catalogue; items older than this stay out.
 BULLETIN_MAX_AGE = timedelta(days=3)
@@ -115,3 +117,36 @@ def content_for_window(start: datetime, end: datetime) -> DigestContent:
         tuple(post_item(post) for post in new_posts(start, end)),
         tuple(bulletin_item(bulletin) for bulletin in new_bulletins(start, end)),
     )
+
+
+def stream_items(window: StreamWindow) -> tuple[DigestItem, ...]:
+    """What is new in one stream's window."""
+    if window.stream == DigestStream.POSTS:
+        return tuple(post_item(post) for post in new_posts(window.start, window.end))
+    return tuple(bulletin_item(bulletin) for bulletin in new_bulletins(window.start, window.end))
+
+
+@dataclass
+class StreamContents:
+    """The items of every stream window a run's deliveries cover, read once before sending."""
+
+    items: dict[StreamWindow, tuple[DigestItem, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, windows: Iterable[StreamWindow]) -> "StreamContents":
+        return cls({window: stream_items(window) for window in set(windows)})
+
+    def items_of(self, window: StreamWindow) -> tuple[DigestItem, ...]:
+        if window not in self.items:
+            self.items[window] = stream_items(window)
+        return self.items[window]
+
+    def content_for(self, windows: Windows) -> DigestContent:
+        """One reader's edition content: each due stream's items from its own window."""
+        by_stream = {window.stream: self.items_of(window) for window in windows}
+        return DigestContent(
+            min(window.start for window in windows),
+            max(window.end for window in windows),
+            by_stream.get(DigestStream.POSTS, ()),
+            by_stream.get(DigestStream.BULLETINS, ()),
+        )

@@ -13,17 +13,25 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, Connection, Row, bindparam, or_, select, update
 
 from ..mail.sender import chunks, postpone_rows
-from ..models import UNFINISHED_STATES, DeliveryState, DigestDelivery, Subscription, User
+from ..models import (
+    UNFINISHED_STATES,
+    DeliveryState,
+    DigestDelivery,
+    DigestStream,
+    Subscription,
+    User,
+)
 from ..subscriptions.receiving import Mailing, may_receive_sql
 from .build import Recipient
+from .streams import Windows, recut, rewrite_windows, windows_of
 
 #: What the builder needs to know about a subscriber, read along with the claim.
 SUBSCRIBER_COLUMNS = (
     User.id.label("user_id"),
     User.email,
     may_receive_sql(Mailing.DIGEST).label("may_receive"),
-    Subscription.wants_posts,
-    Subscription.wants_bulletins,
+    Subscription.posts_rhythm,
+    Subscription.bulletins_rhythm,
 )
 
 DELIVERIES = DigestDelivery.__table__
@@ -55,19 +63,21 @@ RECORD_OUTCOME = (
 
 @dataclass(frozen=True)
 class Claimed:
-    """A delivery this sender holds, with the subscriber as they are now (None: no longer)."""
+    """A delivery this sender holds, with the subscriber as they are now (None: no longer)
+    and the stream windows recorded for it when the run was made."""
 
     delivery_id: int
     message_id: str
     attempts: int
     recipient: Recipient | None
+    windows: Windows = ()
 
 
 def recipient_now(row: Row) -> Recipient | None:
     """The subscriber as they stand now: None if they stopped or may no longer receive it."""
     if not row.may_receive:
         return None
-    return Recipient(row.user_id, row.email, row.wants_posts, row.wants_bulletins)
+    return Recipient(row.user_id, row.email)
 
 
 @dataclass
@@ -77,6 +87,8 @@ class Ledger:
     worker: str
     claim_seconds: int
     clock: Callable[[], datetime]
+    run_start: datetime
+    run_end: datetime
     claims_renewed_at: datetime | None = None
 
     def due(self, now: datetime) -> tuple[ColumnElement[bool], ...]:
@@ -101,6 +113,7 @@ class Ledger:
                 DigestDelivery.id,
                 DigestDelivery.message_id,
                 DigestDelivery.attempts,
+                DigestDelivery.state,
                 *SUBSCRIBER_COLUMNS,
             )
             .join(User, User.id == DigestDelivery.user_id)
@@ -110,8 +123,16 @@ class Ledger:
             .limit(limit)
             .with_for_update(skip_locked=True, of=DigestDelivery)
         ).all()
+        recorded = windows_of([row.id for row in rows], self.connection)
         claimed = [
-            Claimed(row.id, row.message_id, row.attempts, recipient_now(row)) for row in rows
+            Claimed(
+                row.id,
+                row.message_id,
+                row.attempts,
+                recipient_now(row),
+                self.windows_now(row, recorded),
+            )
+            for row in rows
         ]
         until = now + timedelta(seconds=self.claim_seconds)
         for chunk in chunks([item.delivery_id for item in claimed]):
@@ -123,6 +144,20 @@ class Ledger:
         self.connection.commit()
         self.claims_renewed_at = now
         return claimed
+
+    def windows_now(self, row: Row, recorded: dict[int, Windows]) -> Windows:
+        """The recorded windows; those of a delivery not yet attempted follow the reader's
+        choice as it is now (rewritten in the claim's transaction)."""
+        windows = recorded.get(row.id, ())
+        if row.state != DeliveryState.PENDING or not row.may_receive:
+            return windows
+        rhythms = {
+            DigestStream.POSTS: row.posts_rhythm,
+            DigestStream.BULLETINS: row.bulletins_rhythm,
+        }
+        now = recut(windows, rhythms, self.run_start, self.run_end)
+        rewrite_windows(self.connection, row.id, row.user_id, windows, now)
+        return now
 
     def renew_claims_if_old(self) -> None:
         """Keep this sender's claims alive while a slow batch goes out (committed)."""

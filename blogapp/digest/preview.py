@@ -1,7 +1,7 @@
 """The next digest as one reader would get it: to print, to show editors, to send to oneself."""
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from email import message_from_bytes, policy
 
 from ..auth.operations import user_by_email
@@ -9,12 +9,15 @@ from ..dates import utcnow
 from ..extensions import db
 from ..mail import new_message_id
 from ..mail.queue import add_to_queue
-from ..models import User
+from ..models import DigestStream, User
+from ..models.subscriptions import MONDAY, Rhythm
 from ..subscriptions.operations import subscription_of
 from ..subscriptions.receiving import Mailing, may_receive
-from .build import Edition, Editions, Recipient
-from .content import DigestContent, content_for_window
+from .build import Edition, Editions, Recipient, RunEditions
+from .content import DigestContent, StreamContents, content_for_window
 from .runs import next_window
+from .schedule import digest_time_on, previous_digest_time
+from .streams import Rhythms, RunStreams, clamp_to_schedule
 
 #: The user id an address with no account is given: no account has it.
 NO_ACCOUNT = 0
@@ -72,6 +75,39 @@ def next_digest_to(address: str, now: datetime | None = None) -> Preview:
 def preview_for(recipient: Recipient, subscribed: bool, now: datetime | None) -> Preview:
     content = content_for_window(*next_window(now or utcnow()))
     return Preview(content, recipient, subscribed, Editions(content).edition(recipient))
+
+
+def rhythms_of(user: User) -> tuple[Rhythms, bool]:
+    """The reader's rhythms, or everything daily for a reader who does not subscribe."""
+    subscription = subscription_of(user) if may_receive(user, Mailing.DIGEST) else None
+    if subscription is None:
+        return Rhythms(dict.fromkeys(DigestStream, Rhythm.DAILY), MONDAY), False
+    chosen = {
+        DigestStream.POSTS: subscription.posts_rhythm,
+        DigestStream.BULLETINS: subscription.bulletins_rhythm,
+    }
+    return Rhythms(chosen, subscription.weekly_day), True
+
+
+def digest_on(user: User, day: date) -> Preview:
+    """What ``user`` would get in the edition of ``day`` (never sent, never recorded), if
+    every edition before it goes out on time."""
+    end = digest_time_on(day)
+    previous = previous_digest_time(end)
+    rhythms, subscribed = rhythms_of(user)
+    windows = RunStreams.for_run(previous, end).windows(user.id, rhythms)
+    windows = clamp_to_schedule(windows, rhythms, previous)
+    recipient = Recipient(user.id, user.email)
+    if not windows:
+        return Preview(DigestContent(previous, end), recipient, subscribed, None)
+    editions = RunEditions(StreamContents()).editions_for(windows)
+    streams = {window.stream for window in windows}
+    chosen = replace(
+        recipient,
+        wants_posts=DigestStream.POSTS in streams,
+        wants_bulletins=DigestStream.BULLETINS in streams,
+    )
+    return Preview(editions.content, chosen, subscribed, editions.edition(chosen))
 
 
 def queue_preview(preview: Preview, marked_as_test: bool = False) -> None:

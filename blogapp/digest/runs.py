@@ -21,16 +21,29 @@ from ..models import (
     UNFINISHED_STATES,
     DeliveryState,
     DigestDelivery,
+    DigestDeliveryWindow,
     DigestRun,
+    DigestStream,
     Subscription,
     User,
 )
 from ..subscriptions.receiving import Mailing, may_receive_sql
-from .build import Editions
-from .content import DigestContent, content_for_window
+from .build import RunEditions
+from .content import StreamContents, content_for_window
 from .lock import is_only_sender, sender_turn
 from .schedule import latest_digest_time, next_digest_time, previous_digest_time
 from .sending import digest_send_options, send_deliveries
+from .streams import (
+    EditionCounts,
+    Rhythms,
+    RunStreams,
+    StreamWindow,
+    Windows,
+    digest_days,
+    edition_counts,
+    run_windows,
+    window_rows,
+)
 
 changes.declare_unseen(DigestRun, DigestDelivery)
 
@@ -92,18 +105,36 @@ def last_window_end() -> datetime | None:
 def receiving_subscribers():
     """Who gets digests, with what they chose."""
     return (
-        select(Subscription.user_id, Subscription.wants_posts, Subscription.wants_bulletins)
+        select(
+            Subscription.user_id,
+            Subscription.posts_rhythm,
+            Subscription.bulletins_rhythm,
+            Subscription.weekly_day,
+        )
         .join(User, User.id == Subscription.user_id)
         .where(may_receive_sql(Mailing.DIGEST))
         .order_by(Subscription.user_id)
     )
 
 
-def delivery_rows(run_id: int, content: DigestContent) -> list[dict]:
-    """One delivery per subscriber: pending with its Message-ID, or skipped when empty."""
+def due_windows(streams: RunStreams) -> dict[int, Windows]:
+    """Every receiving reader with a stream due in this run, and the windows it covers."""
+    due = {}
+    for user_id, posts, bulletins, weekly_day in db.session.execute(receiving_subscribers()):
+        chosen = {DigestStream.POSTS: posts, DigestStream.BULLETINS: bulletins}
+        windows = streams.windows(user_id, Rhythms(chosen, weekly_day))
+        if windows:
+            due[user_id] = windows
+    return due
+
+
+def delivery_rows(run_id: int, windows: dict[int, Windows]) -> list[dict]:
+    """One delivery per reader with a stream due: pending with its Message-ID, or skipped
+    when their windows hold nothing (the windows are recorded all the same: covered)."""
+    contents = StreamContents()
     rows = []
-    for user_id, wants_posts, wants_bulletins in db.session.execute(receiving_subscribers()):
-        has_news = not content.chosen(wants_posts, wants_bulletins).is_empty
+    for user_id, user_windows in windows.items():
+        has_news = not contents.content_for(user_windows).is_empty
         rows.append(
             {
                 "run_id": run_id,
@@ -114,6 +145,21 @@ def delivery_rows(run_id: int, content: DigestContent) -> list[dict]:
             }
         )
     return rows
+
+
+def record_deliveries(run_id: int, windows: dict[int, Windows]) -> int:
+    """Insert the run's deliveries and their stream windows (uncommitted); how many."""
+    rows = delivery_rows(run_id, windows)
+    if not rows:
+        return 0
+    db.session.execute(insert(DigestDelivery), rows)
+    delivery_ids = dict(
+        db.session.execute(
+            select(DigestDelivery.user_id, DigestDelivery.id).where(DigestDelivery.run_id == run_id)
+        ).all()
+    )
+    db.session.execute(insert(DigestDeliveryWindow), window_rows(delivery_ids, windows))
+    return len(rows)
 
 
 def create_due_run(now: datetime) -> DigestRun | None:
@@ -141,10 +187,7 @@ def create_due_run(now: datetime) -> DigestRun | None:
     except IntegrityError:
         db.session.rollback()
         return None
-    rows = delivery_rows(run.id, content)
-    if rows:
-        db.session.execute(insert(DigestDelivery), rows)
-    run.subscriber_count = len(rows)
+    run.subscriber_count = record_deliveries(run.id, due_windows(RunStreams.for_run(start, end)))
     db.session.commit()
     return run
 
@@ -201,9 +244,10 @@ def delivery_counts(run_ids: list[int]) -> dict[int, dict[DeliveryState, int]]:
 
 def send_run(run: DigestRun, options: SendOptions) -> PassReport:
     """Send what is due of one run, then close it if nothing is left."""
-    editions = Editions(content_for_window(run.window_start, run.window_end))
+    whole_run = {StreamWindow(stream, run.window_start, run.window_end) for stream in DigestStream}
+    editions = RunEditions(StreamContents.load(run_windows(run.id) | whole_run))
     db.session.commit()  # end the session's transaction: the sender has its own connection
-    report = send_deliveries(run.id, editions, options)
+    report = send_deliveries(run, editions, options)
     finish_if_done(run, options.clock())
     return report
 
@@ -248,3 +292,21 @@ def recent_runs(limit: int = 30) -> list[DigestRun]:
     return list(
         db.session.scalars(select(DigestRun).order_by(DigestRun.window_end.desc()).limit(limit))
     )
+
+
+def next_run_editions(now: datetime) -> EditionCounts:
+    """How many readers the next run sends daily and weekly editions (one grouped query)."""
+    start, end = next_window(now)
+    weekdays = {day.weekday() for day in digest_days(start, end)}
+    choices = db.session.execute(
+        select(
+            Subscription.posts_rhythm,
+            Subscription.bulletins_rhythm,
+            Subscription.weekly_day,
+            func.count(),
+        )
+        .join(User, User.id == Subscription.user_id)
+        .where(may_receive_sql(Mailing.DIGEST))
+        .group_by(Subscription.posts_rhythm, Subscription.bulletins_rhythm, Subscription.weekly_day)
+    )
+    return edition_counts(choices.all(), weekdays)

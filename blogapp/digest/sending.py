@@ -12,7 +12,8 @@ from flask import current_app
 from ..extensions import db
 from ..mail.sender import PassReport, Sender, SendOptions, new_worker_id
 from ..mail.transport import OutgoingMessage
-from .build import Editions
+from ..models import DigestRun
+from .build import RunEditions
 from .ledger import Claimed, Ledger
 
 
@@ -27,15 +28,23 @@ def digest_send_options(**overrides: object) -> SendOptions:
     return options.overridden(**overrides)
 
 
-def prepare(editions: Editions, item: Claimed) -> OutgoingMessage | None:
+def prepare(editions: RunEditions, item: Claimed) -> OutgoingMessage | None:
     """The message, or None when the subscriber no longer wants it (or nothing matches)."""
     if item.recipient is None:
         return None
-    return editions.message_for(item.recipient, item.message_id)
+    return editions.message_for(item.recipient, item.windows, item.message_id)
 
 
-def send_deliveries(run_id: int, editions: Editions, options: SendOptions) -> PassReport:
+def send_deliveries(run: DigestRun, editions: RunEditions, options: SendOptions) -> PassReport:
     """One sender's pass over the run: claim, build and send until nothing is due."""
     with db.engine.connect() as connection:
-        ledger = Ledger(connection, run_id, new_worker_id(), options.claim_seconds, options.clock)
+        ledger = Ledger(
+            connection,
+            run.id,
+            new_worker_id(),
+            options.claim_seconds,
+            options.clock,
+            run.window_start,
+            run.window_end,
+        )
         return Sender(ledger, partial(prepare, editions), options).send_all_due()

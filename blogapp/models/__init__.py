@@ -3,7 +3,14 @@
 from .backups import Backup
 from .bulletins import Bulletin, BulletinFeed, RemovedFeedItem
 from .comments import ANONYMOUS, DELETED_USER, REMOVED_STATES, Comment, CommentState
-from .digests import UNFINISHED_STATES, DeliveryState, DigestDelivery, DigestRun
+from .digests import (
+    UNFINISHED_STATES,
+    DeliveryState,
+    DigestDelivery,
+    DigestDeliveryWindow,
+    DigestRun,
+    DigestStream,
+)
 from .follows import FollowChoice, MailedComment, ThreadFollow
 from .mail import (
     DIGEST_ONLY_REASONS,
@@ -38,7 +45,9 @@ __all__ = [
     "CommentState",
     "DeliveryState",
     "DigestDelivery",
+    "DigestDeliveryWindow",
     "DigestRun",
+    "DigestStream",
     "FollowChoice",
     "Label",
     "MailedComment",

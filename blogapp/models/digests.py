@@ -83,3 +83,31 @@ class DigestDelivery(db.Model):
 
     def __repr__(self) -> str:
         return f"<DigestDelivery {self.id} run {self.run_id} user {self.user_id} {self.state}>"
+
+
+class DigestStream(enum.StrEnum):
+    """What an edition can hold, each with the reader's own rhythm and window."""
+
+    POSTS = "posts"
+    BULLETINS = "bulletins"
+
+
+class DigestDeliveryWindow(db.Model):
+    """The window [start, end) one stream of one delivery covers, fixed when the run is made.
+
+    A retry sends what these say, and a reader's next window of a stream starts where
+    their last covering one ended (see ``blogapp.digest.streams``).
+    """
+
+    __tablename__ = "digest_delivery_windows"
+    __table_args__ = (
+        Index("ix_digest_delivery_windows_reader", "user_id", "stream", "window_end"),
+    )
+
+    delivery_id: Mapped[int] = mapped_column(
+        ForeignKey("digest_deliveries.id", ondelete="CASCADE"), primary_key=True
+    )
+    stream: Mapped[DigestStream] = mapped_column(text_enum(DigestStream), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    window_end: Mapped[datetime] = mapped_column(UTCDateTime)

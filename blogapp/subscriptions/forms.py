@@ -1,24 +1,40 @@
 """What a reader fills in to follow the blog by email, or to stop."""
 
-from wtforms import BooleanField, SubmitField
+from wtforms import SelectField, SubmitField
+from wtforms.fields.choices import SelectChoice
 
 from ..forms import BlogForm
+from ..models.subscriptions import MONDAY, WEEKDAY_NAMES, Rhythm
 
-NOTHING_CHOSEN = "Choose new posts, union bulletins or both (or stop the email below)."
+NOTHING_CHOSEN = (
+    "Choose new posts, union bulletins or both: every day, once a week or never "
+    "(or stop the email below)."
+)
+RHYTHM_CHOICES = [
+    SelectChoice(Rhythm.DAILY.value, "Every day"),
+    SelectChoice(Rhythm.WEEKLY.value, "Once a week"),
+    SelectChoice(Rhythm.NEVER.value, "Never"),
+]
+WEEKDAY_CHOICES = [SelectChoice(str(number), name) for number, name in enumerate(WEEKDAY_NAMES)]
 
 
 class SubscriptionForm(BlogForm):
-    wants_posts = BooleanField("New posts")
-    wants_bulletins = BooleanField("Union bulletins")
+    posts = SelectField("New posts", choices=RHYTHM_CHOICES, default=Rhythm.DAILY.value)
+    bulletins = SelectField("Union bulletins", choices=RHYTHM_CHOICES, default=Rhythm.DAILY.value)
+    weekly_day = SelectField("Weekly email on", choices=WEEKDAY_CHOICES, default=str(MONDAY))
     submit = SubmitField("Save")
 
     def validate(self, extra_validators: dict | None = None) -> bool:
-        if not super().validate(extra_validators):
-            return False
-        if not (self.wants_posts.data or self.wants_bulletins.data):
+        if super().validate(extra_validators):
+            return True
+        if self.posts.errors or self.bulletins.errors:
             self.form_errors.append(NOTHING_CHOSEN)
-            return False
-        return True
+        return False
+
+    @property
+    def rhythms(self) -> tuple[Rhythm, Rhythm, int]:
+        """Posts' rhythm, bulletins' rhythm and the weekly day, as the form chose them."""
+        return Rhythm(self.posts.data), Rhythm(self.bulletins.data), int(self.weekly_day.data)
 
 
 class StopForm(BlogForm):

@@ -9,6 +9,7 @@ from .. import changes
 from ..dates import utcnow
 from ..extensions import db
 from ..models import Subscription, User
+from ..models.subscriptions import MONDAY, Rhythm, rhythm_of
 from .tokens import UnsubscribeRequest
 
 changes.declare_unseen(Subscription)
@@ -71,11 +72,23 @@ def check_may_subscribe(user: User) -> None:
 
 
 def save_subscription(user: User, wants_posts: bool, wants_bulletins: bool) -> Subscription:
-    """Start the daily email with this choice, or change the choice."""
+    """Start the daily email with this choice of lists, or change the choice."""
+    return save_rhythms(user, rhythm_of(wants_posts), rhythm_of(wants_bulletins))
+
+
+def save_rhythms(
+    user: User, posts: Rhythm, bulletins: Rhythm, weekly_day: int = MONDAY
+) -> Subscription:
+    """Start the email with these rhythms, or change them; all "never" stops it.
+
+    A change applies from the reader's next edition: each stream of it starts where the
+    last one sent to them ended (see ``blogapp.digest.streams``), so nothing is skipped.
+    """
     check_may_subscribe(user)
     subscription = subscription_of(user) or Subscription(user_id=user.id)
-    subscription.wants_posts = wants_posts
-    subscription.wants_bulletins = wants_bulletins
+    subscription.posts_rhythm = posts
+    subscription.bulletins_rhythm = bulletins
+    subscription.weekly_day = weekly_day
     subscription.active = True
     subscription.unsubscribed_at = None
     db.session.add(subscription)

@@ -6,14 +6,14 @@ from werkzeug.wrappers import Response
 
 from ..errors import CSRF_TEXT
 from ..extensions import csrf, db
-from ..models import User
+from ..models import Subscription, User
 from . import bp
 from .forms import StopForm, SubscriptionForm, UnsubscribeForm
 from .operations import (
     SubscriptionError,
     check_may_subscribe,
     current_subscription,
-    save_subscription,
+    save_rhythms,
     stop_subscription,
     subscription_of,
     unsubscribe,
@@ -39,15 +39,31 @@ def subscribe_page(form: SubscriptionForm, status: int = 200) -> tuple[str, int]
     ), status
 
 
-def filled_form() -> SubscriptionForm:
-    """The form showing the reader's current choice (both boxes ticked for a newcomer)."""
-    form = SubscriptionForm()
-    if not form.is_submitted():
-        subscription = current_subscription(current_user)
-        receiving = subscription is not None and subscription.is_receiving
-        form.wants_posts.data = subscription.wants_posts if receiving else True
-        form.wants_bulletins.data = subscription.wants_bulletins if receiving else True
+def show_current_choice(form: SubscriptionForm) -> SubscriptionForm:
+    """Fill the form with the reader's current choice (every day for a newcomer)."""
+    subscription = current_subscription(current_user)
+    if subscription is not None and subscription.is_receiving:
+        form.posts.data = subscription.posts_rhythm.value
+        form.bulletins.data = subscription.bulletins_rhythm.value
+        form.weekly_day.data = str(subscription.weekly_day)
     return form
+
+
+def filled_form() -> SubscriptionForm:
+    """The form as posted, or showing the reader's current choice."""
+    form = SubscriptionForm()
+    return form if form.is_submitted() else show_current_choice(form)
+
+
+def choice_form_for_account() -> SubscriptionForm:
+    """The same form on the account page, whatever other form of that page was posted."""
+    return show_current_choice(SubscriptionForm(formdata=None))
+
+
+def saved_message(subscription: Subscription) -> str:
+    if not subscription.is_receiving:
+        return "Saved: you chose never for everything, so you are not subscribed."
+    return f"Saved: you will get {subscription.rhythm_words}."
 
 
 def what_a_visitor_gets() -> str:
@@ -71,8 +87,8 @@ def subscribe() -> str | tuple[str, int] | Response:
         return subscribe_page(form)
     if not form.validate():
         return subscribe_page(form, 422)
-    subscription = save_subscription(current_user, form.wants_posts.data, form.wants_bulletins.data)
-    flash(f"Saved: you will get one email a day with {subscription.choice_words}.", "success")
+    subscription = save_rhythms(current_user, *form.rhythms)
+    flash(saved_message(subscription), "success")
     return redirect(url_for("subscriptions.subscribe"))
 
 
@@ -122,3 +138,4 @@ def unsubscribe_now(token: str) -> str:
 
 
 bp.add_app_template_global(current_subscription, "digest_subscription")
+bp.add_app_template_global(choice_form_for_account, "digest_choice_form")

@@ -25,8 +25,8 @@ def test_a_reader_follows_by_email_from_the_sidebar_and_unsubscribes_from_the_li
     page.get_by_role("button", name="Log in").click()
 
     assert page.locator("h1").inner_text() == "Follow by email"
-    assert page.get_by_label("New posts").is_checked()
-    page.get_by_label("Union bulletins").uncheck()
+    assert page.get_by_label("New posts").input_value() == "daily"
+    page.get_by_label("Union bulletins").select_option("never")
     page.get_by_role("button", name="Follow by email").click()
     assert "you will get one email a day with new posts." in page.locator(".flashes").inner_text()
     assert "You get new posts at pat@example.org" in page.locator("main").inner_text()
@@ -36,7 +36,7 @@ def test_a_reader_follows_by_email_from_the_sidebar_and_unsubscribes_from_the_li
 
     page.get_by_role("button", name="Stop the daily email").click()
     assert "Stopped" in page.locator(".flashes").inner_text()
-    page.get_by_label("Union bulletins").check()
+    page.get_by_label("Union bulletins").select_option("weekly")
     page.get_by_role("button", name="Follow by email").click()
     db.session.expire_all()
     assert subscription_of(reader).wants_bulletins

@@ -373,7 +373,7 @@ ATTEMPTS: dict[str, Attempt] = {
     "comments.undo_removal": Attempt(READER_B, comment_removed_by_b),
     "comments.report": Attempt(READER_A, comment_by_b, {"reason": "Abusive"}),
     "comments.write": Attempt(READER_A, public_post, COMMENT_FORM),
-    "subscriptions.subscribe": Attempt(READER_A, data={"wants_posts": "y"}),
+    "subscriptions.subscribe": Attempt(READER_A, data={"posts": "daily"}),
     "subscriptions.stop": Attempt(READER_A, subscription_of_a),
     # The unsubscribe page's own button (not a mail client's one-click POST).
     "subscriptions.unsubscribe_now": Attempt(VISITOR, unsubscribe_link),

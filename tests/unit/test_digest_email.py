@@ -82,9 +82,9 @@ def html_of(message) -> str:
 @pytest.mark.parametrize(
     ("posts", "bulletins", "subject"),
     [
-        (3, 2, "On Probation — 3 new posts and 2 union bulletins, Saturday 24 September 2016"),
-        (1, 0, "On Probation — 1 new post, Saturday 24 September 2016"),
-        (0, 1, "On Probation — 1 union bulletin, Saturday 24 September 2016"),
+        (3, 2, "3 new posts and 2 bulletins — On Probation, Saturday 24 September 2016"),
+        (1, 0, "1 new post — On Probation, Saturday 24 September 2016"),
+        (0, 1, "1 bulletin — On Probation, Saturday 24 September 2016"),
     ],
 )
 def test_the_subject_counts_what_the_subscriber_gets(bare_app, posts, bulletins, subject):
@@ -94,7 +94,7 @@ def test_the_subject_counts_what_the_subscriber_gets(bare_app, posts, bulletins,
 def test_the_subject_counts_only_the_subscriber_s_choice(bare_app):
     posts_only = Recipient(7, "reader@example.org", wants_posts=True, wants_bulletins=False)
     message = parse(build_digest(content(3, 2), posts_only, "<1@blog.example>"))
-    assert message["Subject"] == "On Probation — 3 new posts, Saturday 24 September 2016"
+    assert message["Subject"] == "3 new posts — On Probation, Saturday 24 September 2016"
     assert "Napo bulletin" not in text_of(message)
     assert "Napo bulletin" not in html_of(message)
 

@@ -227,7 +227,7 @@ def test_writes_to_tables_no_page_shows_need_no_declaration(subscriber, declared
     subscriber("both@example.org")
     declared.clear()
 
-    db.session.execute(update(Subscription).values(wants_posts=False))
+    db.session.execute(update(Subscription).values(posts_rhythm="never"))
     db.session.commit()
 
     assert declared == []

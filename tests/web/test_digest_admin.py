@@ -60,7 +60,7 @@ def test_the_digest_page_shows_the_next_digest_as_it_would_reach_the_editor(
     response = editor_client.get("/admin/digest")
 
     assert response.status_code == 200
-    assert "Subject:</strong> On Probation — 1 new post," in response.text
+    assert "Subject:</strong> 1 new post — On Probation," in response.text
     assert '<iframe class="mail-preview"' in response.text
     assert " sandbox " in response.text
     assert 'srcdoc="&lt;!DOCTYPE html&gt;' in response.text, "the mail's HTML is escaped"

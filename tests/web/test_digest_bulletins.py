@@ -65,12 +65,10 @@ def test_subscribers_get_the_bulletins_they_chose_linked_to_the_bulletin_page(
 
     (both,) = mailbox.to("both@example.org")
     assert both["Subject"] == (
-        "On Probation — 1 new post and 1 union bulletin, Saturday 24 September 2016"
+        "1 new post and 1 bulletin — On Probation, Saturday 24 September 2016"
     )
     (bulletins_only,) = mailbox.to("bulletins@example.org")
-    assert (
-        bulletins_only["Subject"] == "On Probation — 1 union bulletin, Saturday 24 September 2016"
-    )
+    assert bulletins_only["Subject"] == "1 bulletin — On Probation, Saturday 24 September 2016"
     html = bulletins_only.get_body(preferencelist=("html",)).get_content()
     assert f'href="http://blog.test/bulletins/{bulletin.id}-pay-offer-ballot"' in html
     assert "Caseloads at breaking point" not in html

@@ -65,7 +65,7 @@ def test_digest_preview_prints_what_a_reader_would_get_and_sends_nothing(
     html = runner.invoke(args=["digest", "preview", "--email", "follower@example.org", "--html"])
 
     assert text.exit_code == 0, text.output
-    assert "Subject: On Probation — 1 new post," in text.output
+    assert "Subject: 1 new post — On Probation," in text.output
     assert "NEW POSTS" in text.output
     assert "Caseloads at breaking point" in text.output
     assert "Unsubscribe: http://blog.test/unsubscribe/" in text.output

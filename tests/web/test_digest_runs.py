@@ -50,7 +50,7 @@ def test_each_subscriber_gets_one_digest_of_what_they_chose(
         "posts@example.org",
     ]
     message = mailbox.to("posts@example.org")[0]
-    assert message["Subject"] == "On Probation — 2 new posts, Saturday 24 September 2016"
+    assert message["Subject"] == "2 new posts — On Probation, Saturday 24 September 2016"
     text = message.get_body(preferencelist=("plain",)).get_content()
     assert "Caseloads at breaking point" in text
     assert "Latest From Napo 119" in text
@@ -103,7 +103,7 @@ def test_the_next_run_covers_only_what_is_new_since_the_last(subscriber, make_po
     run_digest(clock=at(SATURDAY + timedelta(days=1)))
 
     _first, second = mailbox.to("a@example.org")
-    assert second["Subject"] == "On Probation — 1 new post, Sunday 25 September 2016"
+    assert second["Subject"] == "1 new post — On Probation, Sunday 25 September 2016"
     assert "Saturday's post" in second.get_body(preferencelist=("plain",)).get_content()
     assert "Friday's post" not in second.get_body(preferencelist=("plain",)).get_content()
     assert [run.window_start for run in runs()] == [WINDOW_START, WINDOW_END]
@@ -120,7 +120,7 @@ def test_a_missed_day_is_covered_by_one_digest_when_the_server_comes_back(
     run_digest(clock=at(SATURDAY + timedelta(days=2)))  # Monday: Sunday's run never happened
 
     (message,) = mailbox.to("a@example.org")
-    assert message["Subject"] == "On Probation — 2 new posts, Monday 26 September 2016"
+    assert message["Subject"] == "2 new posts — On Probation, Monday 26 September 2016"
     assert runs()[-1].window_start == WINDOW_END
 
 

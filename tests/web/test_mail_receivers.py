@@ -65,7 +65,7 @@ def test_a_page_reads_the_reader_and_their_subscription_in_one_statement(
     with count_queries() as without_subscription:
         assert "Follow by email" in client.get("/").text
 
-    client.submit("/subscribe", {"wants_posts": "y"})
+    client.submit("/subscribe", {"posts": "daily", "bulletins": "never"})
     with count_queries() as with_subscription:
         page = client.get("/").text
     assert "You get new posts by email, once a day." in page

@@ -46,8 +46,8 @@ def test_a_reader_downloads_their_comments_subscription_and_mail(
     page = f"http://blog.test/{post.published_year}/{post.published_month:02d}/{post.slug}#c"
     assert all(comment["address"].startswith(page) for comment in data["comments"])
     assert [mail["kind"] for mail in data["mail_sent_to_you"]] == ["reset_password"]
-    assert data["subscription"]["union_bulletins"] is True
-    assert data["subscription"]["new_posts"] is False
+    assert data["subscription"]["union_bulletins"] == "daily"
+    assert data["subscription"]["new_posts"] == "never"
     assert "Not Rita's words." not in response.text
 
 

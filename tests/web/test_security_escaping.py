@@ -137,7 +137,7 @@ def write_as_readers(cast: Cast, post: Post) -> None:
         "body": payload("reply"), "reply_to": str(first.id),
     })  # fmt: skip
     submit(cast, READER_B, f"/comments/{first.id}/report", {"reason": payload("reason")})
-    submit(cast, READER_A, "/subscribe", {"wants_posts": "y", "wants_bulletins": "y"})
+    submit(cast, READER_A, "/subscribe", {"posts": "daily", "bulletins": "daily"})
     submit(cast, ADMIN, "/admin/settings", {"hold_first_comments": "1"})
     held_client = sign_in(cast.app.test_client(), cast.person("Held Back"))
     token = held_client.csrf_token("/account")

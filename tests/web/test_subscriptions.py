@@ -43,7 +43,7 @@ def test_a_visitor_sees_what_they_would_get_and_both_ways_in(client):
         response.text
     )
     assert 'href="/auth/login?next=/subscribe">Log in</a>' in response.text
-    sent = client.submit("/subscribe", {"wants_posts": "y"}, page="/auth/login")
+    sent = client.submit("/subscribe", {"posts": "daily"}, page="/auth/login")
     assert sent.status_code == 302
     assert "/auth/login" in sent.headers["Location"]
 
@@ -83,7 +83,7 @@ def test_a_reader_subscribes_to_both_then_changes_to_bulletins_then_stops(client
     assert "You do not get the daily email" in page
 
     response = client.submit(
-        "/subscribe", {"wants_posts": "y", "wants_bulletins": "y"}, follow_redirects=True
+        "/subscribe", {"posts": "daily", "bulletins": "daily"}, follow_redirects=True
     )
     assert (
         "Saved: you will get one email a day with new posts and union bulletins." in response.text
@@ -95,7 +95,7 @@ def test_a_reader_subscribes_to_both_then_changes_to_bulletins_then_stops(client
         True,
     )
 
-    client.submit("/subscribe", {"wants_bulletins": "y"})
+    client.submit("/subscribe", {"posts": "never", "bulletins": "daily"})
     subscription = fresh(subscription)
     assert (subscription.wants_posts, subscription.wants_bulletins) == (False, True)
     assert "You get union bulletins at" in client.get("/subscribe").text
@@ -120,12 +120,47 @@ def test_every_page_shows_the_choice_without_a_query_of_its_own(client, reader, 
     assert "FROM users LEFT OUTER JOIN subscriptions" in asked_for_subscription[0]
 
 
-def test_choosing_nothing_is_refused_with_a_message(client, reader):
+@pytest.mark.parametrize(
+    "choice",
+    [{"posts": "hourly"}, {"bulletins": ""}, {"weekly_day": "7"}, {"weekly_day": "Monday"}],
+)
+def test_a_choice_the_form_does_not_offer_is_refused_with_a_message(client, reader, choice):
     logged_in(client, reader)
-    response = client.submit("/subscribe", {})
+    response = client.submit("/subscribe", {"posts": "daily", "bulletins": "daily", **choice})
     assert response.status_code == 422
-    assert "Choose new posts, union bulletins or both" in response.text
+    assert 'aria-invalid="true"' in response.text
     assert subscription_of(reader) is None
+
+
+def test_never_for_everything_means_not_subscribed_and_the_page_says_so(client, reader):
+    logged_in(client, reader)
+    response = client.submit(
+        "/subscribe", {"posts": "never", "bulletins": "never"}, follow_redirects=True
+    )
+    assert "you chose never for everything, so you are not subscribed" in response.text
+    assert "You do not get the daily email at the moment" in response.text
+    assert not subscription_of(reader).is_receiving
+    account = client.get("/account").text
+    assert "you chose never for everything, so you are not subscribed" in account
+
+
+def test_a_weekly_reader_picks_the_day_and_sees_it_on_both_pages(client, reader):
+    logged_in(client, reader)
+    page = client.get("/subscribe").text
+    assert '<option selected value="0">Monday</option>' in page
+
+    response = client.submit(
+        "/subscribe",
+        {"posts": "daily", "bulletins": "weekly", "weekly_day": "4"},
+        follow_redirects=True,
+    )
+    saved = "new posts every day and union bulletins every Friday"
+    assert f"Saved: you will get {saved}." in response.text
+    subscription = fresh(subscription_of(reader))
+    assert (subscription.posts_rhythm, subscription.bulletins_rhythm) == ("daily", "weekly")
+    assert subscription.weekly_day == 4
+    assert '<option selected value="4">Friday</option>' in client.get("/subscribe").text
+    assert f"You get {saved}." in client.get("/account").text
 
 
 def test_an_unconfirmed_address_cannot_subscribe(client, make_user):
@@ -134,8 +169,8 @@ def test_an_unconfirmed_address_cannot_subscribe(client, make_user):
     response = client.get("/subscribe")
     assert response.status_code == 403
     assert "Confirm your email address first" in response.text
-    assert 'name="wants_posts"' not in response.text
-    refused = client.post("/subscribe", data={"wants_posts": "y"})
+    assert 'name="posts"' not in response.text
+    refused = client.post("/subscribe", data={"posts": "daily"})
     assert refused.status_code in (400, 403)
     assert subscription_of(unconfirmed) is None
 
@@ -219,3 +254,18 @@ def test_the_follow_by_email_page_has_one_follow_box(client, reader):
 
     assert "widget--follow" not in page
     assert page.count('type="search"') == 1
+
+
+def test_the_account_page_offers_the_same_choices_with_the_current_ones_selected(client, reader):
+    save_subscription(reader, wants_posts=True, wants_bulletins=False)
+    logged_in(client, reader)
+    page = client.get("/account").text
+    assert '<option selected value="daily">Every day</option>' in page
+    assert '<option selected value="never">Never</option>' in page
+
+    client.submit("/subscribe", {"posts": "weekly", "bulletins": "never", "weekly_day": "2"},
+                  page="/account")  # fmt: skip
+
+    subscription = fresh(subscription_of(reader))
+    assert (subscription.posts_rhythm, subscription.weekly_day) == ("weekly", 2)
+    assert "You get new posts every Wednesday." in client.get("/account").text
