@@ -2,7 +2,7 @@
 edition; the window each stream of each delivery covers
 
 Revision ID: 20261207_digest_rhythms
-Revises: 20261207_mail_report_intake
+Revises: 20261207_database_identity
 Create Date: 2026-12-07 04:30:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "20261207_digest_rhythms"
-down_revision = "20261207_mail_report_intake"
+down_revision = '20261207_database_identity'
 branch_labels = None
 depends_on = None
 
