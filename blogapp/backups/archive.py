@@ -7,6 +7,7 @@ temporary name and renamed, so a half-written backup never looks like one.
 import io
 import json
 import os
+import sqlite3
 import tarfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -60,6 +61,18 @@ class Manifest:
             database=fields["database"],
             schema_revision=fields.get("schema_revision"),
         )
+
+
+def copy_sqlite_database(source_path: Path, target_path: Path) -> None:
+    """Copy one SQLite database into another through SQLite's own backup: consistent while
+    the source is being written, and no write-ahead log of the target's outlives the copy."""
+    source = sqlite3.connect(source_path)
+    target = sqlite3.connect(target_path)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
 
 
 def backup_name(made_at: datetime) -> str:

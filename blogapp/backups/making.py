@@ -5,7 +5,6 @@ write-ahead log); PostgreSQL through pg_dump, which reads one snapshot. Either w
 holds every transaction committed before it began.
 """
 
-import sqlite3
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +26,7 @@ from .archive import (
     BackupError,
     Manifest,
     backup_name,
+    copy_sqlite_database,
     prune,
     write_archive,
 )
@@ -92,13 +92,7 @@ def copy_sqlite(url: URL, to: Path) -> None:
     source_path = sqlite_database_path(url)
     if source_path is None:
         raise BackupError("An in-memory SQLite database cannot be backed up.")
-    source = sqlite3.connect(source_path)
-    target = sqlite3.connect(to)
-    try:
-        source.backup(target)
-    finally:
-        target.close()
-        source.close()
+    copy_sqlite_database(source_path, to)
 
 
 def schema_revision() -> str | None:

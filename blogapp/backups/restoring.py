@@ -2,7 +2,6 @@
 over what is there."""
 
 import shutil
-import sqlite3
 import tempfile
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from .archive import (
     UPLOADS,
     BackupError,
     Manifest,
+    copy_sqlite_database,
     extract_archive,
     read_manifest,
 )
@@ -78,13 +78,7 @@ def restore_sqlite(url: URL, copy: Path) -> None:
         )
     target_path.parent.mkdir(parents=True, exist_ok=True)
     create_private_database_file(target_path)
-    source = sqlite3.connect(copy)
-    target = sqlite3.connect(target_path)
-    try:
-        source.backup(target)
-    finally:
-        target.close()
-        source.close()
+    copy_sqlite_database(copy, target_path)
 
 
 def replace_uploads(restored: Path, uploads: Path) -> None:

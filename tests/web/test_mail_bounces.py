@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 from support.reports import READER, arf, dsn
 from support.smtp import free_port
+from support.webhooks import mail_the_reader
 
 from blogapp.auth.mails import send_confirmation, send_reset_link
 from blogapp.extensions import db
@@ -20,14 +21,7 @@ from blogapp.subscriptions.operations import save_subscription, subscription_of
 @pytest.fixture
 def envelope(app, make_user, mailbox) -> str:
     """The envelope sender of a real message the blog sent to READER."""
-    app.config["BOUNCE_ADDRESS"] = "bounces@blog.example"
-    user = make_user(email=READER, confirmed=False)
-    with app.test_request_context():
-        send_confirmation(user)
-    db.session.commit()
-    (received,) = mailbox.received
-    mailbox.clear()
-    return received.sender
+    return mail_the_reader(app, make_user, mailbox)
 
 
 def receive(app, raw: bytes, *args: str) -> str:
