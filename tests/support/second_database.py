@@ -5,12 +5,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from blogapp import create_app
 from blogapp.extensions import db
+
+from .database import migrate
 
 
 @contextmanager
@@ -37,10 +38,10 @@ def empty_database_like(database_url: str, folder: Path) -> Iterator[str]:
 def second_blog(config: dict, folder: Path, *, migrated: bool) -> Iterator:
     """An app on an empty database beside the test's (``migrated``: schema made)."""
     with empty_database_like(config["DATABASE_URL"], folder) as url:
-        app = create_app(config | {"DATABASE_URL": url, "INSTANCE_PATH": str(folder / "second")})
+        config = config | {"DATABASE_URL": url, "INSTANCE_PATH": str(folder / "second")}
         if migrated:
-            with app.app_context():
-                upgrade()
+            migrate({**config, "CHANGES_MUST_BE_DECLARED": False})
+        app = create_app(config)
         try:
             yield app
         finally:
