@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from ..changes import noting
 from ..dates import utcnow
 from ..extensions import db
+from ..instance_files import make_private_folder, write_private_file
 from ..models import SiteSetting
 
 #: The site setting that holds the identity (no editor sees or changes it).
@@ -88,7 +89,8 @@ def remember(app: Flask, identity: str) -> None:
         pass
     partial = path.with_name(f"{REMEMBERED_IN}.{os.getpid()}")
     try:
-        partial.write_text(identity)
+        make_private_folder(path.parent)
+        write_private_file(partial, identity.encode())
         partial.replace(path)
     except OSError:
         return

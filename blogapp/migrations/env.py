@@ -6,6 +6,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from blogapp.changes import SITE, noting
 from blogapp.locks import holding, process_lock
 from blogapp.models import UTCDateTime
 
@@ -71,8 +72,9 @@ def run_migrations_online():
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     # Two upgrades at once (two hosts deploying) take turns: the second finds the work done.
+    # A migration may change anything readers see: it is declared as changing the whole site.
     migrations_lock = process_lock(current_app, get_engine(), "migrations")
-    with holding(migrations_lock), get_engine().connect() as connection:
+    with holding(migrations_lock), noting(SITE), get_engine().connect() as connection:
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
