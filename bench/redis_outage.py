@@ -115,7 +115,7 @@ def measure_state(state: str, redis_url: str, posts: int, seconds: int) -> list[
             "RATELIMIT_STORAGE_URI": url,
             "BLOGAPP_LOGIN_LIMIT_PER_IP": "10000 per minute",
         }
-        with gunicorn("wsgi:app", environment) as base:
+        with gunicorn("blogapp.wsgi:app", environment) as base:
             cookie = log_in(base, "reader1@example.org", BENCH_PASSWORD)
             measure_page(base, "warm-up", "/", 1)
             return [

@@ -1,4 +1,5 @@
-"""/metrics under gunicorn with several workers: with PROMETHEUS_MULTIPROC_DIR set, whichever
+"""/metrics under gunicorn with several workers (each replaced after 30 requests, so many
+processes answer): with PROMETHEUS_MULTIPROC_DIR set, whichever
 worker answers the scrape reports every worker's requests."""
 
 import os
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.slow
 
 PROJECT = Path(__file__).resolve().parents[2]
 TOKEN = "a-long-metrics-token-for-tests"
-REQUESTS = 40
+REQUESTS = 240
 
 
 def fetch(url: str, headers: dict[str, str] | None = None) -> str:
@@ -64,7 +65,18 @@ def test_every_workers_requests_are_counted_whichever_answers(sqlite_template, t
         "METRICS_TOKEN": TOKEN,
         "PROMETHEUS_MULTIPROC_DIR": str(metrics_folder),
     }
-    command = [sys.executable, "-m", "gunicorn", "-w", "3", "-b", f"127.0.0.1:{port}", "wsgi:app"]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-w",
+        "3",
+        "--max-requests",
+        "30",
+        "-b",
+        f"127.0.0.1:{port}",
+        "blogapp.wsgi:app",
+    ]
     server = subprocess.Popen(
         command,
         cwd=PROJECT,
@@ -76,7 +88,7 @@ def test_every_workers_requests_are_counted_whichever_answers(sqlite_template, t
     base = f"http://127.0.0.1:{port}"
     try:
         assert wait_for(lambda: answers(f"{base}/healthz") or server.poll() is not None)
-        with ThreadPoolExecutor(max_workers=8) as threads:
+        with ThreadPoolExecutor(max_workers=24) as threads:
             list(threads.map(lambda _: fetch(f"{base}/robots.txt"), range(REQUESTS)))
         scrapes = [fetch(f"{base}/metrics", {"Authorization": f"Bearer {TOKEN}"}) for _ in range(6)]
     finally:

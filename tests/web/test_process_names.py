@@ -11,7 +11,7 @@ from blogapp.extensions import db
 @pytest.mark.parametrize(
     ("argv", "name"),
     [
-        (["/srv/blog/.venv/bin/gunicorn", "-w", "4", "wsgi:app"], "blogapp web"),
+        (["/srv/blog/.venv/bin/gunicorn", "-w", "4", "blogapp.wsgi:app"], "blogapp web"),
         (["/srv/blog/.venv/bin/flask", "--app", "blogapp", "scheduler"], "blogapp scheduler"),
         (["/usr/lib/python3/flask/__main__.py", "-A", "blogapp", "serve"], "blogapp serve"),
         (["/srv/blog/.venv/bin/flask", "--app=blogapp", "digest", "run"], "blogapp digest"),
