@@ -54,8 +54,9 @@ def test_reading_pages_send_their_queries_and_nothing_else(client, make_post, ma
     client.login("reader@example.org", TEST_PASSWORD)
     logged_in = counted(counter, lambda: client.get(path_of(post)))
 
-    # The home page's post listing; the post; the post, its reader and the comments.
-    assert [home.round_trips, anonymous.round_trips, logged_in.round_trips] == [1, 1, 3]
+    # The home page's post listing; the post; the post, its reader, the comments and whether
+    # the reader follows the thread.
+    assert [home.round_trips, anonymous.round_trips, logged_in.round_trips] == [1, 1, 4]
     for page in (home, anonymous, logged_in):
         assert page.sent("BEGIN") == page.sent("ROLLBACK") == page.sent("COMMIT") == 0
 
