@@ -302,7 +302,7 @@ def test_an_administrator_downloads_the_export_from_the_admin_pages(
     assert "Export the blog" in page.text
     response = client.submit("/admin/export", {"format": "wxr"})
     assert response.status_code == 200
-    assert response.headers["Content-Disposition"].startswith("attachment; filename=blog-")
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="blog-')
     assert b"<wp:wxr_version>1.2</wp:wxr_version>" in response.data
     assert b"Secret Sam" not in response.data
     response.close()
