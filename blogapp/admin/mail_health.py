@@ -62,7 +62,7 @@ def check_dns() -> str:
 def lift() -> Response:
     """Send to a suppressed address again (logged with who asked)."""
     address = request.form.get("address", "").strip()
-    if not address or len(address) > LONGEST_ADDRESS:
+    if not address or len(address) > LONGEST_ADDRESS or not address.isprintable():
         abort(400, "Say which address to send to again.")
     if lift_suppression(address, lifted_by=current_user._get_current_object()):
         flash(f"{address} will get the blog's mail again.", "success")

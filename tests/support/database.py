@@ -7,6 +7,7 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
 from blogapp import create_app
+from blogapp.caching.identity import ensure_database_identity
 from blogapp.extensions import db
 
 
@@ -32,7 +33,9 @@ def reset_postgres_schema(url: str) -> None:
 
 
 def truncate_all_tables() -> None:
-    """Empty every table of the current app's PostgreSQL database between tests."""
+    """Empty every table of the current app's PostgreSQL database between tests, leaving it
+    as the migrations do: with an identity of its own."""
     names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
     with db.engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    ensure_database_identity()
