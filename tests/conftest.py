@@ -268,3 +268,24 @@ def shared_fixtures() -> Path:
     if folder is None:
         pytest.skip("../shared/fixtures is not beside this checkout")
     return folder
+
+
+@pytest.fixture
+def log_in(app: Flask, make_user: Callable[..., User]) -> Callable[..., BlogClient]:
+    """A client logged in as a new account: ``log_in("name@example.org", "Name")``."""
+
+    def logged_in(email: str, name: str | None = None, confirmed: bool = True) -> BlogClient:
+        make_user(email=email, name=name, confirmed=confirmed)
+        client = app.test_client()
+        client.login(email, TEST_PASSWORD)
+        return client
+
+    return logged_in
+
+
+@pytest.fixture
+def editor_client(app: Flask, editor: User) -> BlogClient:
+    """A client of its own, logged in as the editor."""
+    client = app.test_client()
+    client.login(editor.email, TEST_PASSWORD)
+    return client

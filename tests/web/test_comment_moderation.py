@@ -2,33 +2,12 @@
 can be reversed; the moderation page opens where there is work."""
 
 import pytest
-from support.accounts import TEST_PASSWORD
 from support.comments import comment, comments_of, count_of, path_of
 
 from blogapp.extensions import db
 from blogapp.models import CommentRemoval, CommentState
 
 HIDDEN_TEXT = "hidden while the editors review it"
-
-
-@pytest.fixture
-def log_in(app, make_user):
-    """A client logged in as a new confirmed account: ``log_in("name@example.org")``."""
-
-    def logged_in(email: str, name: str | None = None):
-        make_user(email=email, name=name)
-        client = app.test_client()
-        client.login(email, TEST_PASSWORD)
-        return client
-
-    return logged_in
-
-
-@pytest.fixture
-def editor_client(app, editor):
-    client = app.test_client()
-    client.login(editor.email, TEST_PASSWORD)
-    return client
 
 
 @pytest.fixture

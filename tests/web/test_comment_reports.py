@@ -18,26 +18,6 @@ def writer(app, make_user):
     return client
 
 
-@pytest.fixture
-def log_in(app, make_user):
-    """A client logged in as a new account: ``log_in("name@example.org", confirmed=True)``."""
-
-    def logged_in(email: str, confirmed: bool = True):
-        make_user(email=email, confirmed=confirmed)
-        client = app.test_client()
-        client.login(email, TEST_PASSWORD)
-        return client
-
-    return logged_in
-
-
-@pytest.fixture
-def editor_client(app, editor):
-    client = app.test_client()
-    client.login(editor.email, TEST_PASSWORD)
-    return client
-
-
 def report(client, comment_id: int, reason: str):
     return client.submit(
         f"/comments/{comment_id}/report", {"reason": reason}, follow_redirects=True

@@ -36,13 +36,6 @@ def writer(client, make_user):
     return user
 
 
-@pytest.fixture
-def editor_client(app, editor):
-    editor_client = app.test_client()
-    editor_client.login(editor.email, TEST_PASSWORD)
-    return editor_client
-
-
 def read_then_send(client, clock, post, seconds, **fields):
     """Open the post, spend ``seconds`` on the form, then send it as the browser would."""
     hidden = client.form_fields(path_of(post))
