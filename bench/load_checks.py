@@ -9,6 +9,8 @@ from sqlalchemy import create_engine, text
 
 MARKER = re.compile(r"Load test comment (load-[0-9a-f]+b?-\d+):")
 SHOWN_COMMENT = 'class="comment comment--visible"'
+#: The link to a thread's next page of comments (``COMMENTS_PER_PAGE`` top-level ones a page).
+NEWER_COMMENTS = re.compile(r'class="comment-pages__newer" rel="next" href="[^"?]*\?page=(\d+)')
 LOG_PROBLEMS = re.compile(r"Traceback|OperationalError|database is locked|\[ERROR\]|\[CRITICAL\]"
                           r"|WORKER TIMEOUT|Exception on ")  # fmt: skip
 COUNT_MISMATCHES = text(
@@ -37,22 +39,36 @@ def lost(accepted: list[Accepted], stored: dict[str, tuple[int, int, str]]) -> l
     return problems
 
 
+async def whole_thread(address: tuple[str, int], path: str) -> tuple[int, str]:
+    """A post's thread as an anonymous reader sees it, every page of it: the status of the
+    first answer that was not a page, or 200, and the pages' text together."""
+    texts, page = [], path
+    while page is not None:
+        answer = await fetch(address, Browser(), page)
+        if answer.status != 200:
+            return answer.status, "".join(texts)
+        texts.append(answer.text)
+        newer = NEWER_COMMENTS.search(answer.text)
+        page = f"{path}?page={newer.group(1)}" if newer else None
+    return 200, "".join(texts)
+
+
 async def page_mismatches(
     address: tuple[str, int], paths: dict[int, str], counts: dict[int, int], markers: dict
 ) -> list[str]:
-    """Each commented post as an anonymous reader sees it: its count and its new comments."""
+    """Each commented post as an anonymous reader sees it (every page of its thread): its
+    count and its new comments."""
     problems = []
     for post_id, path in paths.items():
         try:
-            answer = await fetch(address, Browser(), path)
+            status, thread = await whole_thread(address, path)
         except TransportError as error:
             problems.append(f"{path}: {error}")
             continue
-        page = answer.text
-        shown = page.count(SHOWN_COMMENT)
-        if answer.status != 200 or shown != counts[post_id]:
-            problems.append(f"{path}: {answer.status}, {shown} shown, count {counts[post_id]}")
-        missing = [marker for marker in markers[post_id] if marker not in page]
+        shown = thread.count(SHOWN_COMMENT)
+        if status != 200 or shown != counts[post_id]:
+            problems.append(f"{path}: {status}, {shown} shown, count {counts[post_id]}")
+        missing = [marker for marker in markers[post_id] if marker not in thread]
         if missing:
             problems.append(f"{path}: {len(missing)} accepted comments not shown")
     return problems
