@@ -16,7 +16,6 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import text
 
-from .caching import cache
 from .caching.generations import shared
 from .caching.outage import cache_outage
 from .dates import utcnow
@@ -34,7 +33,7 @@ CHECK_DEADLINE = 0.4
 
 def record_heartbeat() -> None:
     """Note that the scheduler has just run a job (in the current app context)."""
-    shared(lambda: cache.set(HEARTBEAT_KEY, utcnow(), timeout=0), None)
+    shared(lambda store: store.set(HEARTBEAT_KEY, utcnow(), timeout=0))
 
 
 def database_answers(app: Flask) -> str:
@@ -56,8 +55,7 @@ def rate_limit_storage_answers(app: Flask) -> str:
 
 
 def last_heartbeat(app: Flask) -> datetime | None:
-    backend = app.extensions["cache"][cache]
-    return shared(lambda: backend.get(HEARTBEAT_KEY), None, app)
+    return shared(lambda store: store.get(HEARTBEAT_KEY), app)
 
 
 CHECKS: dict[str, Callable[[Flask], str]] = {

@@ -10,9 +10,10 @@ site's generation at once; a new comment ends its post's within ``COMMENT_CACHE_
 author sees it at once: logged-in pages are never cached); the counts on listings follow at
 most ``LISTING_COUNT_SECONDS`` behind. The site's generation also ends by itself when the
 next scheduled post falls due, so a post scheduled for later appears on time without any job.
-The cache is a help, never a dependency: when it cannot be reached, pages are rendered as if
-it were empty. Generations are kept under the database's identity (``identity``), so hosts of
-every release hear of each change; pages under the code's fingerprint too (``keys``).
+The cache is a help, never a dependency: when it cannot be reached, each process keeps what
+it makes in its own memory for a few seconds (``stand_in``) until it answers again.
+Generations are kept under the database's identity (``identity``), so hosts of every release
+hear of each change; pages under the code's fingerprint too (``keys``).
 """
 
 from typing import Any

@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from flask import current_app
 
-from .generations import cache, current_generation, shared, shows
+from .generations import current_generation, shared, shows
 from .keys import fragment_key
 
 T = TypeVar("T")
@@ -61,10 +61,10 @@ def cached_for_generation(name: str, compute: Callable[[], T], scopes: Iterable[
     value = worker_copies.get(key)
     if value is not None:
         return value
-    value = shared(lambda: cache.get(key), None)
+    value = shared(lambda store: store.get(key))
     if value is None:
         value = compute()
-        shared(lambda: cache.set(key, value), None)
+        shared(lambda store: store.set(key, value))
     worker_copies.keep(key, value)
     return value
 

@@ -20,7 +20,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, g
 from flask_caching import Cache
@@ -62,19 +62,35 @@ class Generation:
         return self.ends_at is not None and self.ends_at <= utcnow()
 
 
-def shared(operation: Callable[[], T], fallback: T, app: Flask | None = None) -> T:
-    """Run a cache operation; if the cache cannot be reached, carry on without it (and leave
-    it alone for a while: ``outage``)."""
-    outage = cache_outage(app or current_app)
-    if outage.is_down():
-        return fallback
+def shared(operation: Callable[[Any], T], app: Flask | None = None) -> T:
+    """Run a cache operation on the shared cache; when it cannot be reached, on this
+    process's stand-in (``stand_in``), and leave the shared one alone for a while
+    (``outage``)."""
+    app = app or current_app
+    outage = cache_outage(app)
+    if not outage.is_down():
+        backend = app.extensions["cache"][cache]
+        try:
+            value = operation(backend)
+        except Exception as error:
+            outage.failed(error)
+        else:
+            if outage.succeeded():
+                announce_changes_made_while_down(app, backend)
+            return value
+    return operation(outage.stand_in)
+
+
+def announce_changes_made_while_down(app: Flask, backend: Any) -> None:
+    """End the site's generation in the shared cache, which did not hear of this process's
+    changes during the outage: its pages from before must not be served again."""
+    identity = known_database_identity(app)
+    if identity is None:
+        return
     try:
-        value = operation()
+        backend.delete(generation_key(app, SITE, identity))
     except Exception as error:
-        outage.failed(error)
-        return fallback
-    outage.succeeded()
-    return value
+        cache_outage(app).failed(error)
 
 
 def next_scheduled_publication() -> datetime | None:
@@ -120,19 +136,21 @@ def start_generations(scopes: Iterable[str]) -> None:
 
 def start_generation(scope: str) -> None:
     key, generation = generation_key(current_app, scope), new_generation(scope)
-    shared(lambda: cache.set(key, generation, timeout=timeout_of(scope)), None)
+    shared(lambda store: store.set(key, generation, timeout=timeout_of(scope)))
+    cache_outage(current_app).note_change()
 
 
 def end_generation_by(scope: str, deadline_for: Callable[[Generation], datetime]) -> None:
     """Let the current generation of ``scope`` last at most until ``deadline_for`` it."""
     key = generation_key(current_app, scope)
-    generation = shared(lambda: cache.get(key), None)
+    generation = shared(lambda store: store.get(key))
     if generation is None:
         return
     deadline = deadline_for(generation)
     if generation.ends_at is None or generation.ends_at > deadline:
         ending = replace(generation, ends_at=deadline)
-        shared(lambda: cache.set(key, ending, timeout=timeout_of(scope)), None)
+        shared(lambda store: store.set(key, ending, timeout=timeout_of(scope)))
+        cache_outage(current_app).note_change()
 
 
 def end_generations_within(scopes: Iterable[str], seconds: float) -> None:
@@ -153,11 +171,11 @@ def current_or_new(scope: str, key: str, stored: Generation | None) -> Generatio
     """``stored``, or the generation that takes its place when there is none or it is over."""
     if stored is None:
         candidate = new_generation(scope)
-        shared(lambda: cache.add(key, candidate, timeout=timeout_of(scope)), None)
-        return shared(lambda: cache.get(key), None) or candidate
+        shared(lambda store: store.add(key, candidate, timeout=timeout_of(scope)))
+        return shared(lambda store: store.get(key)) or candidate
     if stored.is_over():
         stored = new_generation(scope)
-        shared(lambda: cache.set(key, stored, timeout=timeout_of(scope)), None)
+        shared(lambda store: store.set(key, stored, timeout=timeout_of(scope)))
     return stored
 
 
@@ -169,7 +187,7 @@ def generations_of(scopes: Iterable[str]) -> dict[str, Generation]:
     if unread:
         identity = known_database_identity(current_app) or database_identity(current_app)
         keys = [generation_key(current_app, scope, identity) for scope in unread]
-        stored = shared(lambda: cache.get_many(*keys), [None] * len(keys))
+        stored = shared(lambda store: store.get_many(*keys))
         for scope, key, generation in zip(unread, keys, stored, strict=True):
             known[scope] = current_or_new(scope, key, generation)
     return {scope: known[scope] for scope in scopes}

@@ -26,7 +26,6 @@ from .fragments import WorkerCopies
 from .generations import (
     SITE,
     Generation,
-    cache,
     current_generation,
     generation_key,
     generations_of,
@@ -35,7 +34,6 @@ from .generations import (
 )
 from .identity import database_identity, known_database_identity
 from .keys import page_key, scopes_key
-from .outage import cache_outage
 
 View = TypeVar("View", bound=Callable[..., Any])
 GenerationsOf = Callable[[list[str]], dict[str, Generation] | None]
@@ -189,20 +187,15 @@ recent_pages = WorkerCopies(kept=32)
 recent_scopes = WorkerCopies(kept=1000)
 
 
-def backend_of(app: Flask) -> Any:
-    return app.extensions["cache"][cache]
-
-
 def find_page(
     app: Flask, identity: str, address: str, site: Generation, generations_for: GenerationsOf
 ) -> "CachedPage | None":
     """The page stored for ``address`` under the site generation and the current
     generations of the scopes it showed, if there is one."""
-    backend = backend_of(app)
     where_scopes = scopes_key(app, identity, address, site)
     scopes = recent_scopes.get(where_scopes)
     if scopes is None:
-        scopes = shared(lambda: backend.get(where_scopes), None, app)
+        scopes = shared(lambda store: store.get(where_scopes), app)
     if scopes is None:
         return None
     shown = generations_for(list(scopes))
@@ -211,7 +204,7 @@ def find_page(
     key = page_key(app, identity, address, site, shown)
     page = recent_pages.get(key)
     if page is None:
-        page = shared(lambda: backend.get(key), None, app)
+        page = shared(lambda store: store.get(key), app)
     if page is not None:
         recent_pages.keep(key, page)
         recent_scopes.keep(where_scopes, scopes)
@@ -259,18 +252,16 @@ def store_page(response: Response) -> Response:
     etag = hashlib.sha256(response.get_data()).hexdigest()[:32]
     mark_revalidatable(response, etag, last_change([site, *shown.values()]))
     response.headers[SOURCE_HEADER] = "miss"
-    if cache_outage(current_app).is_down():
-        return response
     identity, address = to_store
     if database_identity(current_app) != identity:
         return response
     key = page_key(current_app, identity, address, site, shown)
-    if recent_pages.get(key) is not None or shared(lambda: cache.has(key), False):
+    if recent_pages.get(key) is not None or shared(lambda store: store.has(key)):
         return response
     page = CachedPage.of(response, etag)
     where_scopes = scopes_key(current_app, identity, address, site)
     scopes = tuple(shown)
-    shared(lambda: cache.set_many({where_scopes: scopes, key: page}), None)
+    shared(lambda store: store.set_many({where_scopes: scopes, key: page}))
     recent_pages.keep(key, page)
     recent_scopes.keep(where_scopes, scopes)
     stored = stored_response(page)
@@ -286,7 +277,7 @@ def current_generations_in(app: Flask, identity: str) -> GenerationsOf:
         if not scopes:
             return {}
         keys = [generation_key(app, scope, identity) for scope in scopes]
-        found = shared(lambda: backend_of(app).get_many(*keys), None, app)
+        found = shared(lambda store: store.get_many(*keys), app)
         if found is None or any(item is None or item.is_over() for item in found):
             return None
         return dict(zip(scopes, found, strict=True))
@@ -326,7 +317,7 @@ class CachedPages:
         if identity is None:
             return None
         key = generation_key(self.app, SITE, identity)
-        site = shared(lambda: backend_of(self.app).get(key), None, self.app)
+        site = shared(lambda store: store.get(key), self.app)
         if site is None or site.is_over():
             return None
         address = f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
