@@ -13,6 +13,7 @@ from ..text import excerpt_of, html_to_text
 from ..urls import MONTH, YEAR, external_url
 from . import bp
 from .authors import public_author
+from .pages import public_comment_addresses
 
 
 def shown_comments() -> Select[tuple[Comment]]:
@@ -30,12 +31,18 @@ def newest(statement: Select[tuple[Comment]]) -> list[Comment]:
     return list(db.session.scalars(statement.limit(current_app.config["FEED_ENTRIES"])))
 
 
-def comment_entry(comment: Comment) -> FeedEntry:
-    """A comment as a feed entry: the public name only, never the account behind "Anonymous"."""
+def comment_entries(comments: list[Comment]) -> list[FeedEntry]:
+    addresses = public_comment_addresses(comments)
+    return [comment_entry(comment, addresses[comment.id]) for comment in comments]
+
+
+def comment_entry(comment: Comment, address: str) -> FeedEntry:
+    """A comment as a feed entry linking to the page of its thread that shows it: the public
+    name only, never the account behind "Anonymous"."""
     post = comment.post
     author = public_author(comment)
     return FeedEntry(
-        url=external_url("blog.post", **post.url_values) + f"#{comment.anchor}",
+        url=address,
         title=f"{author} on “{post.title}”",
         published=comment.created_at,
         updated=comment.created_at,
@@ -54,7 +61,7 @@ def comments_feed() -> Response:
         f"{current_app.config['BLOG_TITLE']}: comments",
         external_url("comments.comments_feed"),
         external_url("blog.home"),
-        [comment_entry(comment) for comment in newest(shown_comments())],
+        comment_entries(newest(shown_comments())),
     )
 
 
@@ -67,5 +74,5 @@ def post_comments_feed(year: int, month: int, slug: str) -> Response:
         f"Comments on “{post.title}”",
         external_url("comments.post_comments_feed", **post.url_values),
         external_url("blog.post", **post.url_values),
-        [comment_entry(comment) for comment in newest(shown_comments().where(Post.id == post.id))],
+        comment_entries(newest(shown_comments().where(Post.id == post.id))),
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from ..models import Post, User
+from ..models import Comment, Post, User
 from ..urls import address_of
 from .threads import Entry, comment_threads
 
@@ -59,7 +59,15 @@ def comment_address(
     """The post's ``address`` on the page that holds the comment, scrolled to it; the post's
     own address when ``viewer`` cannot see such a comment."""
     address = address or address_of(post)
-    page = page_holding(comment_threads(post, viewer), comment_id) if comment_id else None
+    if comment_id is None:
+        return address
+    return address_in_threads(address, comment_threads(post, viewer), comment_id)
+
+
+def address_in_threads(address: str, threads: list[Entry], comment_id: int) -> str:
+    """``address`` on the page of ``threads`` that holds the comment, scrolled to it; the
+    address itself when they do not hold it."""
+    page = page_holding(threads, comment_id)
     if page is None:
         return address
     return f"{address}{ThreadPage(page, page).query}#c{comment_id}"
@@ -68,3 +76,17 @@ def comment_address(
 def public_comment_address(post: Post, comment_id: int) -> str:
     """The full address of the page that shows the comment to everyone (for mail)."""
     return comment_address(post, comment_id, None, address_of(post, external=True))
+
+
+def public_comment_addresses(comments: list[Comment]) -> dict[int, str]:
+    """The full public address of each comment, by id, each post's thread read once (a feed
+    of the newest comments holds many of one busy post)."""
+    threads_of: dict[int, list[Entry]] = {}
+    addresses = {}
+    for comment in comments:
+        post = comment.post
+        if post.id not in threads_of:
+            threads_of[post.id] = comment_threads(post, None)
+        address = address_of(post, external=True)
+        addresses[comment.id] = address_in_threads(address, threads_of[post.id], comment.id)
+    return addresses

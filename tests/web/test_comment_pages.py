@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+import feedparser
 import pytest
 from support.accounts import TEST_PASSWORD
 from support.comments import comment, comments_of, path_of
@@ -171,3 +172,16 @@ def test_show_comment_with_a_blogger_comment_id_opens_its_page(client, long_thre
     response = client.get(f"{path_of(post)}?showComment=9020")
 
     assert response.location == f"{path_of(post)}?page=2#c{ids[5]}"
+
+
+def test_the_comment_feeds_link_each_comment_on_the_page_that_holds_it(client, long_thread):
+    post, ids = long_thread
+    feeds = [
+        client.get(path) for path in ("/feeds/comments.atom", f"{path_of(post)}/comments.atom")
+    ]
+
+    for feed in feeds:
+        links = {entry.link for entry in feedparser.parse(feed.data).entries}
+        assert f"http://blog.test{path_of(post)}#c{ids[0]}" in links
+        assert f"http://blog.test{path_of(post)}?page=2#c{ids[3]}" in links
+        assert f"http://blog.test{path_of(post)}?page=3#c{ids[-1]}" in links
