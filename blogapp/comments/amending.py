@@ -42,6 +42,7 @@ def hold_if_now_suspect(comment: Comment, author: User) -> None:
     reason = content_hold_reason(comment.body, load_site_settings())
     if reason:
         comment.state = CommentState.PENDING
+        comment.held_because = f"{reason}, added in an edit"
         db.session.flush()
         recount_comments([comment.post_id])
         log.info("comment %s held for review after an edit: %s", comment.id, reason)

@@ -146,6 +146,7 @@ def post_comment(
         body_html=render_comment_text(body),
         created_at=utcnow(),
         state=CommentState.PENDING if held_because else CommentState.VISIBLE,
+        held_because=held_because,
     )
     db.session.add(comment)
     db.session.flush()

@@ -79,6 +79,9 @@ class Comment(ShownComment, db.Model):
         text_enum(CommentState), default=CommentState.VISIBLE
     )
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Why screening held it for an editor ("a link to …, on the block list"), shown in the
+    #: moderation queue; None for a comment published at once.
+    held_because: Mapped[str | None] = mapped_column(String(200))
     #: When its author last changed the text, shown beside it as "edited".
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: The entry id the comment had in a Blogger export, so importing it again adds nothing.

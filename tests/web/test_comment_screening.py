@@ -229,3 +229,15 @@ def test_a_report_sent_too_fast_is_asked_for_again(app, client, clock, writer, p
     assert "send it again" in refused.text
     clock.advance(timedelta(seconds=10))
     assert reporter.post(url, data={**hidden, "reason": "Spam"}).status_code == 302
+
+
+def test_the_moderation_queue_says_why_each_comment_was_held(
+    client, clock, writer, post, block_list, editor_client
+):
+    read_then_send(client, clock, post, 1, body="Too quick to be typed.")
+    read_then_send(client, clock, post, 30, body="Buy VIAGRA here")
+
+    queue = editor_client.get("/admin/comments?show=held").text
+
+    assert "Why it was held: sent faster than a person types." in queue
+    assert re.search(r"Why it was held: the word “(?i:viagra)”, on the block list\.", queue)
