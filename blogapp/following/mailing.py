@@ -21,7 +21,7 @@ from ..dates import utcnow
 from ..extensions import db
 from ..mail import queue_email, site_domain
 from ..models import Comment, CommentState, FollowChoice, MailedComment, Post, ThreadFollow, User
-from ..subscriptions.receiving import account_may_receive_sql
+from ..subscriptions.receiving import account_may_receive_sql, conversation_at_once_sql
 from ..urls import external_url
 from .tokens import stop_token
 
@@ -38,9 +38,11 @@ class FollowedThread:
 
 
 def mailed_recently(since: datetime) -> ColumnElement[bool]:
-    """The follower has had a thread mail after ``since``."""
+    """The follower has had a thread mail (or a reply notice) after ``since``."""
     return exists().where(
-        MailedComment.user_id == ThreadFollow.user_id, MailedComment.mailed_at > since
+        MailedComment.user_id == ThreadFollow.user_id,
+        MailedComment.mailed_at > since,
+        MailedComment.delivery_id.is_(None),
     )
 
 
@@ -62,6 +64,7 @@ def unmailed_comments(now: datetime) -> list[tuple[int, int]]:
             Comment.created_at <= now,
             or_(Comment.user_id.is_(None), Comment.user_id != ThreadFollow.user_id),
             and_(is_visible(), account_may_receive_sql()),
+            conversation_at_once_sql(ThreadFollow.user_id),
             ~already,
             ~mailed_recently(now - interval),
         )

@@ -90,6 +90,8 @@ class DigestStream(enum.StrEnum):
 
     POSTS = "posts"
     BULLETINS = "bulletins"
+    #: Replies to the reader's comments and new comments in threads they follow.
+    CONVERSATION = "conversation"
 
 
 class DigestDeliveryWindow(db.Model):
