@@ -71,6 +71,33 @@ def choose(user: User, post: Post, choice: FollowChoice | None) -> None:
     db.session.commit()
 
 
+def follow_after_commenting(user: User, post: Post) -> None:
+    """Follow the thread one has just commented on, if one asked for that and made no other
+    choice about it (a mute stays a mute); flushed, the comment's commit keeps it."""
+    if not user.follow_on_comment:
+        return
+    chosen = select(
+        exists().where(ThreadFollow.user_id == user.id, ThreadFollow.post_id == post.id)
+    )
+    if not db.session.scalar(chosen):
+        db.session.add(
+            ThreadFollow(
+                user_id=user.id, post_id=post.id, choice=FollowChoice.FOLLOWING, created_at=utcnow()
+            )
+        )
+        db.session.flush()
+
+
+def mute_by_link(wanted: StopRequest) -> bool:
+    """Mute the thread a signed mute link names; False when the post is gone."""
+    user = db.session.get(User, wanted.user_id)
+    post = db.session.get(Post, wanted.post_id) if wanted.post_id is not None else None
+    if user is None or post is None:
+        return False
+    choose(user, post, FollowChoice.MUTED)
+    return True
+
+
 def stop_following(wanted: StopRequest) -> int:
     """Stop the thread mail a stop link names; how many threads were followed."""
     statement = delete(ThreadFollow).where(
