@@ -2,11 +2,11 @@
 whose conversation comes at once; recorded as mailed, so no other mail carries it again."""
 
 from flask import current_app
-from sqlalchemy import exists, select
+from sqlalchemy import literal, select
 
 from ..dates import utcnow
 from ..extensions import db
-from ..following.operations import has_muted
+from ..following.operations import already_mailed, has_muted, take_over_records
 from ..mail import queue_email
 from ..models import Comment, CommentState, MailedComment, User
 from ..models.subscriptions import ConversationRhythm
@@ -33,15 +33,7 @@ def reply_recipient(reply: Comment) -> User | None:
 
 
 def was_mailed(user_id: int, comment_id: int) -> bool:
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    MailedComment.user_id == user_id, MailedComment.comment_id == comment_id
-                )
-            )
-        )
-    )
+    return bool(db.session.scalar(select(already_mailed(literal(user_id), literal(comment_id)))))
 
 
 def comment_link(comment: Comment) -> str:
@@ -66,5 +58,6 @@ def mail_reply_notice(reply: Comment, **_: object) -> None:
         settings_link=external_url("account.settings"),
         blog_title=current_app.config["BLOG_TITLE"],
     )
+    take_over_records(recipient.id, [reply.id])
     db.session.add(MailedComment(user_id=recipient.id, comment_id=reply.id, mailed_at=utcnow()))
     db.session.commit()

@@ -14,17 +14,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
 
-from sqlalchemy import ColumnElement, Connection, Select, delete, exists, insert, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, exists, insert, or_, select
 from sqlalchemy.orm import aliased
 
 from ..blog.queries import is_visible
 from ..comments.authors import public_author
 from ..extensions import db
+from ..following.operations import already_mailed, take_over_records
 from ..following.tokens import mute_token
 from ..models import (
     Comment,
     CommentState,
-    DigestDelivery,
     FollowChoice,
     MailedComment,
     Post,
@@ -33,7 +33,6 @@ from ..models import (
 )
 from ..text import excerpt_of
 from ..urls import external_url
-from .streams import NOT_COVERING
 
 #: How much of a comment the edition shows: its first lines, cut at a word.
 FIRST_LINES = 280
@@ -77,15 +76,6 @@ class Author:
 def shown_to(reader_id: ColumnElement[int], start: datetime, end: datetime) -> tuple:
     """A comment the reader may be sent: shown, in [start, end), on a visible post they have
     not muted, not their own, and not mailed to them by anything that went out."""
-    mailed = (
-        select(MailedComment.id)
-        .outerjoin(DigestDelivery, DigestDelivery.id == MailedComment.delivery_id)
-        .where(
-            MailedComment.user_id == reader_id,
-            MailedComment.comment_id == Comment.id,
-            or_(MailedComment.delivery_id.is_(None), DigestDelivery.state.not_in(NOT_COVERING)),
-        )
-    )
     muted = exists().where(
         ThreadFollow.user_id == reader_id,
         ThreadFollow.post_id == Comment.post_id,
@@ -98,7 +88,7 @@ def shown_to(reader_id: ColumnElement[int], start: datetime, end: datetime) -> t
         or_(Comment.user_id.is_(None), Comment.user_id != reader_id),
         is_visible(end),
         ~muted,
-        ~mailed.exists(),
+        ~already_mailed(reader_id, Comment.id),
     )
 
 
@@ -164,13 +154,7 @@ def record_conversation(
     if not rows:
         return
     for user_id, comment_ids in picked.items():
-        db.session.execute(
-            delete(MailedComment).where(
-                MailedComment.user_id == user_id,
-                MailedComment.comment_id.in_(comment_ids),
-                MailedComment.delivery_id.is_not(None),
-            )
-        )
+        take_over_records(user_id, comment_ids)
     db.session.execute(insert(MailedComment), rows)
 
 

@@ -18,7 +18,8 @@ from sqlalchemy import Connection, func, select
 from .. import changes
 from ..dates import local_date
 from ..extensions import db
-from ..models import DeliveryState, DigestDelivery, DigestDeliveryWindow, DigestStream
+from ..models import DigestDelivery, DigestDeliveryWindow, DigestStream
+from ..models.digests import NOT_COVERING
 from ..models.subscriptions import ConversationRhythm, Rhythm
 from .schedule import digest_time_on
 
@@ -26,8 +27,6 @@ changes.declare_unseen(DigestDeliveryWindow)
 
 #: The longest rhythm: no window reaches further back than this before the run's own.
 LONGEST_RHYTHM = timedelta(days=7)
-#: A delivery in these states did not cover its windows: the next one carries them again.
-NOT_COVERING = (DeliveryState.FAILED, DeliveryState.CANCELLED, DeliveryState.SUPPRESSED)
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,8 @@ class DeliveryState(enum.StrEnum):
 
 
 UNFINISHED_STATES = (DeliveryState.PENDING, DeliveryState.SENDING)
+#: A delivery in these states did not carry what it holds: the reader's next mail carries it.
+NOT_COVERING = (DeliveryState.FAILED, DeliveryState.CANCELLED, DeliveryState.SUPPRESSED)
 
 
 class DigestDelivery(db.Model):
