@@ -76,10 +76,11 @@ class Author:
 def shown_to(reader_id: ColumnElement[int], start: datetime, end: datetime) -> tuple:
     """A comment the reader may be sent: shown, in [start, end), on a visible post they have
     not muted, not their own, and not mailed to them by anything that went out."""
+    muting = aliased(ThreadFollow)
     muted = exists().where(
-        ThreadFollow.user_id == reader_id,
-        ThreadFollow.post_id == Comment.post_id,
-        ThreadFollow.choice == FollowChoice.MUTED,
+        muting.user_id == reader_id,
+        muting.post_id == Comment.post_id,
+        muting.choice == FollowChoice.MUTED,
     )
     return (
         Comment.state == CommentState.VISIBLE,
