@@ -29,13 +29,13 @@ def upgrade():
                 "conversation_rhythm", CONVERSATION, nullable=False, server_default="at_once"
             )
         )
-    # Existing accounts never had commenting follow a thread: it stays off for them.
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "follow_on_comment", sa.Boolean(), nullable=False, server_default=sa.false()
-            )
-        )
+    # Existing accounts never had commenting follow a thread: it stays off for them. Not in
+    # batch mode: a copied and dropped users table would take every row that cascades
+    # from it (subscriptions, deliveries) with it on SQLite.
+    op.add_column(
+        "users",
+        sa.Column("follow_on_comment", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
     with op.batch_alter_table("thread_mailed_comments", schema=None) as batch_op:
         batch_op.add_column(sa.Column("delivery_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
@@ -60,7 +60,6 @@ def downgrade():
             type_="foreignkey",
         )
         batch_op.drop_column("delivery_id")
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_column("follow_on_comment")
+    op.drop_column("users", "follow_on_comment")
     with op.batch_alter_table("subscriptions", schema=None) as batch_op:
         batch_op.drop_column("conversation_rhythm")
