@@ -4,6 +4,7 @@ conversation at once or in the digest without anything twice, and a retry that s
 the run recorded."""
 
 import re
+import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -153,6 +154,7 @@ def test_a_conversation_only_reader_gets_an_edition_only_when_there_is_conversat
     bulletin.created_at = day(1, 19)
     said(post, "Remark 1", day(1, 21), writer)
     said(post, "Remark 2", day(1, 22), writer)
+    said(post, "Remark 3", day(2, 21), writer, state=CommentState.PENDING)
 
     got = {}
     for number in range(1, 5):
@@ -173,6 +175,14 @@ def test_a_conversation_only_reader_gets_an_edition_only_when_there_is_conversat
     assert "Probation news" not in text_of(only_talk)
     assert remarks(only_talk) == (["Remark 1", "Remark 2"],) * 2
     assert remarks(edition) == (["Remark 1", "Remark 2"],) * 2
+    db.session.expire_all()
+    states = db.session.scalars(
+        select(DigestDelivery.state)
+        .where(DigestDelivery.user_id == quiet.id)
+        .order_by(DigestDelivery.run_id)
+    ).all()
+    nothing = DeliveryState.SKIPPED_EMPTY
+    assert states == [nothing, DeliveryState.SENT, nothing, nothing], "a held comment is no news"
 
 
 def test_the_mute_link_mutes_the_thread_without_logging_in(
@@ -184,6 +194,7 @@ def test_the_mute_link_mutes_the_thread_without_logging_in(
     calm = make_post("Calm thread", published_at=day(-2))
     follows(fay, noisy)
     follows(fay, calm)
+    mine = said(noisy, "Fay's word", day(0, 19), fay)
     said(noisy, "Remark 1", day(0, 20), writer)
     run_digest(clock=stopped_at(day(1)))
     (first,) = mailbox.to(fay.email)
@@ -195,6 +206,7 @@ def test_the_mute_link_mutes_the_thread_without_logging_in(
     assert "Noisy thread" in page.text
     assert client.submit(mute, page=mute).status_code == 200
     said(noisy, "Remark 2", day(1, 20), writer)
+    said(noisy, "Remark 4", day(1, 20, 30), writer, reply_to=mine)
     said(calm, "Remark 3", day(1, 21), writer)
     run_digest(clock=stopped_at(day(2)))
 
@@ -306,3 +318,26 @@ def test_the_preview_follows_the_reader_s_rhythm_and_shows_the_conversation_of_a
     assert "Nothing for wendy@example.org in the edition of" in sunday.output
     assert monday.output == next_one.output
     assert db.session.scalars(select(DigestDelivery)).all() == [], "nothing recorded"
+
+
+def test_comments_of_an_edition_that_never_went_out_come_by_the_reader_s_new_choice(
+    app, clock, reader, make_post, mailbox
+):
+    fay = reader("fay@example.org", "Fay")
+    writer = reader("writer@example.org", "Writer", conversation=ConversationRhythm.NEVER)
+    post = make_post("Caseloads", published_at=day(-2))
+    follows(fay, post)
+    said(post, "Remark 1", day(0, 20), writer)
+    shutting_down = threading.Event()
+    shutting_down.set()
+    run_digest(clock=stopped_at(day(1)), stop=shutting_down)  # the run made, nothing sent
+    assert db.session.scalar(select(DigestDelivery.state)) == DeliveryState.PENDING
+
+    save_rhythms(fay, Rhythm.NEVER, Rhythm.NEVER, MONDAY, ConversationRhythm.AT_ONCE)
+    run_digest(clock=stopped_at(day(1, 8, 5)), deliver=deliver_over_smtp)
+    clock.now = day(1, 8, 10)
+    assert mail_followers() == 1
+
+    db.session.expire_all()
+    assert db.session.scalar(select(DigestDelivery.state)) == DeliveryState.CANCELLED
+    assert remarks_to(mailbox, fay.email) == Counter(["Remark 1"])
