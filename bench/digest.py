@@ -26,27 +26,40 @@ from sqlalchemy import insert, select
 
 from blogapp import create_app
 from blogapp.blog.operations import PostFields, create_post
-from blogapp.digest.build import Editions, OutgoingMessage, Recipient
-from blogapp.digest.content import content_for_window
+from blogapp.digest.build import OutgoingMessage, Recipient, RunEditions
+from blogapp.digest.content import StreamContents
+from blogapp.digest.conversation import recorded_conversations
 from blogapp.digest.runs import create_due_run, run_digest
+from blogapp.digest.streams import run_windows, windows_of
 from blogapp.extensions import db
 from blogapp.models import (
     Bulletin,
+    Comment,
     DeliveryState,
     DigestDelivery,
+    FollowChoice,
+    Post,
     PostStatus,
     Subscription,
+    ThreadFollow,
     User,
 )
-from blogapp.models.subscriptions import Rhythm
+from blogapp.models.subscriptions import ConversationRhythm, Rhythm
+from blogapp.text import render_comment_text
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "digest.json"
+CONVERSATION_RESULTS = HERE / "results" / "digest_conversation.json"
 #: The digest of Saturday 24 September 2016 (07:00 in London), sent at 07:00:05.
 DIGEST_TIME = datetime(2016, 9, 24, 6, 0, 5, tzinfo=UTC)
 DAY_START = datetime(2016, 9, 23, 6, 0, tzinfo=UTC)
 POSTS = 6
 BULLETINS = 4
+#: With --conversation: the threads readers follow (the day's posts and older ones), the
+#: comments written on them during the day, and the accounts that write them.
+THREADS = 20
+COMMENTS = 2_000
+COMMENTERS = 50
 PARAGRAPH = (
     "The inspectorate's report makes grim reading. Officers describe caseloads of sixty "
     "and more, training squeezed into lunch breaks and a case management system that "
@@ -98,7 +111,9 @@ def rhythm_of_reader(number: int) -> dict:
     return {"posts_rhythm": rhythm, "bulletins_rhythm": rhythm, "weekly_day": number % 7}
 
 
-def add_subscribers(count: int) -> None:
+def add_subscribers(
+    count: int, conversation: ConversationRhythm = ConversationRhythm.AT_ONCE
+) -> None:
     """Confirmed readers with the realistic mix of rhythms, inserted in bulk."""
     now = datetime.now(UTC)
     db.session.execute(
@@ -115,8 +130,60 @@ def add_subscribers(count: int) -> None:
     user_ids = db.session.scalars(select(User.id)).all()
     db.session.execute(
         insert(Subscription),
-        [{"user_id": user_id, **rhythm_of_reader(user_id)} for user_id in user_ids],
+        [
+            {"user_id": user_id, "conversation_rhythm": conversation, **rhythm_of_reader(user_id)}
+            for user_id in user_ids
+        ],
     )
+    db.session.commit()
+
+
+def add_older_threads() -> None:
+    """The posts before the day's, so that readers follow THREADS threads in all."""
+    for number in range(THREADS - POSTS):
+        fields = PostFields(
+            title=f"Older thread {number + 1}: the probation service after unification",
+            body_source=PARAGRAPH,
+            labels=["Napo"],
+            series_name=None,
+            series_number=None,
+            comments_open=True,
+        )
+        when = DAY_START - timedelta(days=1, hours=number)
+        create_post(fields, None, PostStatus.PUBLISHED, when)
+
+
+def add_the_conversation() -> None:
+    """Each reader follows 0–5 threads (from before the day); COMMENTS comments on them in the
+    day by COMMENTERS of the readers, a third of them anonymous."""
+    post_ids = db.session.scalars(select(Post.id).order_by(Post.id)).all()
+    user_ids = db.session.scalars(select(User.id).order_by(User.id)).all()
+    followed_since = DAY_START - timedelta(days=1)
+    db.session.execute(
+        insert(ThreadFollow),
+        [
+            {
+                "user_id": user_id,
+                "post_id": post_ids[(user_id + step * 7) % len(post_ids)],
+                "choice": FollowChoice.FOLLOWING,
+                "created_at": followed_since,
+            }
+            for user_id in user_ids
+            for step in range(user_id % 6)
+        ],
+    )
+    spacing = (DIGEST_TIME - DAY_START) / (COMMENTS + 1)
+    for number in range(COMMENTS):
+        body = f"Comment {number + 1}. {PARAGRAPH}"
+        comment = Comment(
+            post_id=post_ids[number % len(post_ids)],
+            user_id=user_ids[number % COMMENTERS],
+            anonymous=number % 3 == 0,
+            body=body,
+            body_html=render_comment_text(body),
+            created_at=DAY_START + spacing * (number + 1),
+        )
+        db.session.add(comment)
     db.session.commit()
 
 
@@ -154,16 +221,27 @@ def add_a_days_content(app: Flask) -> int:
 
 
 def prebuilt_messages() -> list[OutgoingMessage]:
-    """Every message of the run, built by the same code (not timed)."""
-    editions = Editions(content_for_window(DAY_START, DIGEST_TIME.replace(second=0)))
+    """Every message of the run, built by the same code from what the run recorded (not
+    timed)."""
+    run_id = db.session.scalar(select(DigestDelivery.run_id).limit(1))
+    editions = RunEditions(StreamContents.load(run_windows(run_id)))
     rows = db.session.execute(
-        select(DigestDelivery.message_id, User.id, User.email)
+        select(DigestDelivery.id, DigestDelivery.message_id, User.id, User.email)
         .join(User, User.id == DigestDelivery.user_id)
         .where(DigestDelivery.state == DeliveryState.PENDING)
-    )
+    ).all()
+    delivery_ids = [row[0] for row in rows]
+    connection = db.session.connection()
+    windows = windows_of(delivery_ids, connection)
+    conversations = recorded_conversations(delivery_ids, connection)
     return [
-        editions.message_for(Recipient(user_id, email), message_id)
-        for message_id, user_id, email in rows
+        editions.message_for(
+            Recipient(user_id, email),
+            windows[delivery_id],
+            message_id,
+            conversations.get(delivery_id, ()),
+        )
+        for delivery_id, message_id, user_id, email in rows
     ]
 
 
@@ -176,16 +254,20 @@ def send_with_smtplib(messages: list, port: int) -> float:
     return time.perf_counter() - started
 
 
-def measure(subscribers: int) -> dict:
+def measure(subscribers: int, conversation: bool) -> dict:
     sink, port = start_sink()
     with tempfile.TemporaryDirectory() as folder:
         app = make_app(Path(folder), port)
         with app.app_context():
             upgrade()
             started = time.perf_counter()
-            add_subscribers(subscribers)
+            rhythm = ConversationRhythm.DIGEST if conversation else ConversationRhythm.AT_ONCE
+            add_subscribers(subscribers, rhythm)
             setup_seconds = time.perf_counter() - started
             bulletins = add_a_days_content(app)
+            if conversation:
+                add_older_threads()
+                add_the_conversation()
 
             started = time.perf_counter()
             create_due_run(DIGEST_TIME)
@@ -210,7 +292,7 @@ def measure(subscribers: int) -> dict:
     baseline_rate = len(messages) / baseline_seconds
     return {
         "subscribers": subscribers,
-        "mix": "70 % daily, 20 % weekly (days spread over the week), 10 % never",
+        "mix": MIXES[conversation],
         "editions_sent": sent,
         "posts": POSTS,
         "bulletins": bulletins,
@@ -236,6 +318,16 @@ def measure(subscribers: int) -> dict:
     }
 
 
+MIXES = {
+    False: "70 % daily, 20 % weekly (days spread over the week), 10 % never",
+    True: (
+        "70 % daily, 20 % weekly (days spread over the week), 10 % conversation only; "
+        f"everyone's conversation in the digest, {COMMENTS} comments in the day across "
+        f"{THREADS} threads, each reader following 0–5 of them"
+    ),
+}
+
+
 def scaling(runs: list[dict]) -> float:
     """Messages per second at the largest size over those at the smallest (1.0 is flat)."""
     smallest, largest = runs[0], runs[-1]
@@ -246,13 +338,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--subscribers", type=int, action="append", help="repeatable")
     parser.add_argument("--no-write", action="store_true", help="Do not update the results file.")
+    parser.add_argument(
+        "--conversation", action="store_true", help="The realistic mix with conversations."
+    )
     arguments = parser.parse_args()
-    runs = [measure(count) for count in sorted(arguments.subscribers or [10_000])]
+    sizes = sorted(arguments.subscribers or [10_000])
+    runs = [measure(count, arguments.conversation) for count in sizes]
     figures = {"runs": runs, "rate_at_largest_over_smallest": scaling(runs)}
     print(json.dumps(figures, indent=2))
     if not arguments.no_write:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(json.dumps(figures, indent=2) + "\n")
+        results = CONVERSATION_RESULTS if arguments.conversation else RESULTS
+        results.parent.mkdir(parents=True, exist_ok=True)
+        results.write_text(json.dumps(figures, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ class ProfileForm(BlogForm):
     display_name = display_name_field()
     anonymous_by_default = BooleanField("Tick “Post as Anonymous” for me on every new comment")
     notify_replies = BooleanField("Email me replies to my comments")
+    follow_on_comment = BooleanField("Follow a thread when I comment on it")
     #: Offered to editors only.
     mail_moderation_queue = BooleanField(
         "Email me, at most once an hour, about comments held or reported for moderation"

@@ -27,11 +27,14 @@ def update_profile(
     anonymous_by_default: bool,
     notify_replies: bool,
     mail_moderation_queue: bool = False,
+    follow_on_comment: bool | None = None,
 ) -> None:
     """Save the profile form; the moderation mail is kept for editors."""
     user.display_name = display_name.strip()
     user.anonymous_by_default = anonymous_by_default
     user.notify_replies = notify_replies
+    if follow_on_comment is not None:
+        user.follow_on_comment = follow_on_comment
     user.mail_moderation_queue = mail_moderation_queue and user.is_editor
     db.session.commit()
 

@@ -28,6 +28,7 @@ def account_of(user: User) -> dict[str, Any]:
         "email_confirmed_at": when(user.email_confirmed_at),
         "post_as_anonymous_by_default": user.anonymous_by_default,
         "email_me_replies": user.notify_replies,
+        "follow_threads_i_comment_on": user.follow_on_comment,
     }
 
 

@@ -67,6 +67,7 @@ def update_profile() -> Response | tuple[str, int]:
         form.anonymous_by_default.data,
         form.notify_replies.data,
         form.mail_moderation_queue.data,
+        form.follow_on_comment.data,
     )
     flash("Your settings are saved.", "success")
     return redirect(url_for("account.settings"))

@@ -23,6 +23,7 @@ LINK_NAMES = {
     "auth.confirm_email": "a confirmation link",
     "account.confirm_email_change": "a change-of-address link",
     "subscriptions.unsubscribe_page": "an unsubscribe link",
+    "following.mute_page": "a mute link",
 }
 
 

@@ -1,13 +1,17 @@
-"""Telling commenters about replies: one email per reply, for those who asked for them."""
+"""Telling commenters about replies: one email per reply, for those who asked for them and
+whose conversation comes at once; recorded as mailed, so no other mail carries it again."""
 
 from flask import current_app
+from sqlalchemy import literal, select
 
+from ..dates import utcnow
 from ..extensions import db
-from ..following.operations import has_muted
+from ..following.operations import already_mailed, has_muted, take_over_records
 from ..mail import queue_email
-from ..models import Comment, CommentState, User
+from ..models import Comment, CommentState, MailedComment, User
+from ..models.subscriptions import ConversationRhythm
 from ..signals import comment_published
-from ..subscriptions.receiving import Mailing, may_receive
+from ..subscriptions.receiving import Mailing, conversation_rhythm_of, may_receive
 from ..urls import external_url
 from .authors import public_author
 from .pages import public_comment_address
@@ -21,9 +25,15 @@ def reply_recipient(reply: Comment) -> User | None:
     recipient = answered.user
     if recipient.id == reply.user_id or not may_receive(recipient, Mailing.REPLY_NOTICES):
         return None
-    if has_muted(recipient.id, reply.post_id):
+    if conversation_rhythm_of(recipient) != ConversationRhythm.AT_ONCE:
+        return None
+    if has_muted(recipient.id, reply.post_id) or was_mailed(recipient.id, reply.id):
         return None
     return recipient
+
+
+def was_mailed(user_id: int, comment_id: int) -> bool:
+    return bool(db.session.scalar(select(already_mailed(literal(user_id), literal(comment_id)))))
 
 
 def comment_link(comment: Comment) -> str:
@@ -48,4 +58,6 @@ def mail_reply_notice(reply: Comment, **_: object) -> None:
         settings_link=external_url("account.settings"),
         blog_title=current_app.config["BLOG_TITLE"],
     )
+    take_over_records(recipient.id, [reply.id])
+    db.session.add(MailedComment(user_id=recipient.id, comment_id=reply.id, mailed_at=utcnow()))
     db.session.commit()

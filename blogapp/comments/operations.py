@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import changes
 from ..dates import utcnow
 from ..extensions import db
+from ..following.operations import follow_after_commenting
 from ..models import Comment, CommentRemoval, CommentReport, CommentState, Post, User
 from ..signals import comment_published
 from ..text import render_comment_text
@@ -151,6 +152,7 @@ def post_comment(
     db.session.add(comment)
     db.session.flush()
     recount_comments([post.id])
+    follow_after_commenting(author, post)
     db.session.commit()
     if held_because:
         log.info("comment %s held for review: %s", comment.id, held_because)

@@ -23,10 +23,10 @@ from ..mail.mime import as_smtp_bytes
 from ..mail.transport import OutgoingMessage
 from ..mail.verp import envelope_sender
 from ..models import DigestStream
-from ..models.subscriptions import choice_words
 from ..subscriptions.tokens import DIGEST_LIST, unsubscribe_token
 from ..urls import external_url
 from .content import DigestContent, StreamContents
+from .conversation import Conversation
 from .streams import Windows
 
 ONE_CLICK_POST = "List-Unsubscribe=One-Click"
@@ -64,15 +64,24 @@ def counted(number: int, singular: str, plural: str) -> str:
     return f"{number} {singular if number == 1 else plural}"
 
 
+def listed(parts: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    if len(parts) < 2:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
 def digest_subject(content: DigestContent) -> str:
-    """'3 new posts and 2 bulletins — On Probation, Monday 26 September 2016': what is
-    inside first, so a reader sees it in the list before opening it."""
+    """'3 new posts, 2 bulletins and 5 replies — On Probation, Monday 26 September 2016':
+    what is inside first, so a reader sees it in the list before opening it."""
     parts = []
     if content.posts:
         parts.append(counted(len(content.posts), "new post", "new posts"))
     if content.bulletins:
         parts.append(counted(len(content.bulletins), "bulletin", "bulletins"))
-    what = " and ".join(parts)
+    if content.conversation:
+        parts.append(counted(content.conversation_count, "reply", "replies"))
+    what = listed(parts)
     title = current_app.config["BLOG_TITLE"]
     return f"{what} — {title}, {format_edition_date(edition_date(content))}"
 
@@ -156,6 +165,16 @@ class Edition:
         )
 
 
+def edition_words(wants_posts: bool, wants_bulletins: bool, content: DigestContent) -> str:
+    """What the footer says the reader follows: 'new posts and the threads you are in'."""
+    lists = (
+        (wants_posts, "new posts"),
+        (wants_bulletins, "union bulletins"),
+        (bool(content.conversation), "the threads you are in"),
+    )
+    return listed([words for wanted, words in lists if wanted])
+
+
 def render_edition(content: DigestContent, wants_posts: bool, wants_bulletins: bool) -> Edition:
     """Render and serialise the digest for one choice of lists (through ``compose_email``)."""
     chosen = content.chosen(wants_posts, wants_bulletins)
@@ -168,7 +187,7 @@ def render_edition(content: DigestContent, wants_posts: bool, wants_bulletins: b
         headers=headers,
         message_id=slots.message_id,
         content=chosen,
-        choice_words=choice_words(wants_posts, wants_bulletins),
+        choice_words=edition_words(wants_posts, wants_bulletins, chosen),
         edition=format_edition_date(edition_date(chosen)),
         unsubscribe_url=unsubscribe_link(slots.token),
         preferences_url=external_url("subscriptions.subscribe"),
@@ -213,18 +232,33 @@ class RunEditions:
         return self.by_windows[windows]
 
     def message_for(
-        self, recipient: Recipient, windows: Windows, message_id: str
+        self,
+        recipient: Recipient,
+        windows: Windows,
+        message_id: str,
+        conversation: Conversation = (),
     ) -> OutgoingMessage | None:
-        """The recipient's edition of the streams recorded for them; None when empty."""
+        """The recipient's edition of the streams recorded for them; None when empty.
+
+        An edition with a conversation is the reader's own (its mute links name them), so
+        it is rendered for them alone."""
         if not windows:
             return None
-        streams = {window.stream for window in windows}
-        chosen = replace(
-            recipient,
-            wants_posts=DigestStream.POSTS in streams,
-            wants_bulletins=DigestStream.BULLETINS in streams,
-        )
-        return self.editions_for(windows).message_for(chosen, message_id)
+        chosen = chosen_streams(recipient, windows)
+        editions = self.editions_for(windows)
+        if conversation:
+            editions = Editions(replace(editions.content, conversation=conversation))
+        return editions.message_for(chosen, message_id)
+
+
+def chosen_streams(recipient: Recipient, windows: Windows) -> Recipient:
+    """The recipient with the lists their windows cover."""
+    streams = {window.stream for window in windows}
+    return replace(
+        recipient,
+        wants_posts=DigestStream.POSTS in streams,
+        wants_bulletins=DigestStream.BULLETINS in streams,
+    )
 
 
 def build_digest(

@@ -11,7 +11,15 @@ from ..config import require_secret_key
 from ..dates import format_date_time, utcnow
 from ..mail.catcher import mail_for_this_command
 from ..mail.queue import send_queued_mail
-from .preview import Preview, digest_on, next_digest_for, next_digest_to, queue_preview
+from ..subscriptions.receiving import Mailing, may_receive
+from .preview import (
+    Preview,
+    digest_on,
+    next_digest_for,
+    next_digest_to,
+    next_edition_day,
+    queue_preview,
+)
 from .runs import next_window, run_digest
 from .schedule import next_digest_time
 
@@ -41,17 +49,20 @@ def run_command() -> None:
     "--on",
     "day",
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="The day of the edition (YYYY-MM-DD), with the reader's own rhythm; default: next.",
+    help="The day of the edition (YYYY-MM-DD); default: the next day the reader gets one.",
 )
 def preview_command(email: str, as_html: bool, day: datetime | None) -> None:
-    """Print the next digest (or the one of --on DAY) as EMAIL would get it; sends and
-    records nothing."""
+    """Print EMAIL's next edition, by their own rhythms (or the one of --on DAY), with
+    their conversation; sends and records nothing."""
     require_secret_key(current_app)
     user = user_by_email(email)
     if user is None or user.email is None:
         raise click.ClickException(f"There is no account with the address {email}.")
     if day is not None:
         print_edition_on(digest_on(user, day.date()), as_html)
+        return
+    if may_receive(user, Mailing.DIGEST):
+        print_edition_on(digest_on(user, next_edition_day(user)), as_html)
         return
     preview = next_digest_for(user)
     if not preview.subscribed:

@@ -1,4 +1,5 @@
-"""What is new in a digest window: posts published in it and bulletins that arrived in it."""
+"""What is new in a digest window: posts published in it and bulletins that arrived in it
+(each reader's conversation is their own: see ``conversation``)."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from ..blog.queries import is_listed
 from ..extensions import db
 from ..models import Bulletin, DigestStream, Post
 from ..urls import external_url
+from .conversation import Conversation, comment_count
 from .streams import StreamWindow, Windows
 
 #: A newly added union feed brings its back catalogue; items older than this stay out.
@@ -38,6 +40,8 @@ class DigestContent:
     window_end: datetime
     posts: tuple[DigestItem, ...] = ()
     bulletins: tuple[DigestItem, ...] = ()
+    #: One reader's own: the new comments on the threads they are in, by post.
+    conversation: Conversation = ()
 
     def chosen(self, wants_posts: bool, wants_bulletins: bool) -> "DigestContent":
         """The part of the content a subscriber with this choice gets."""
@@ -46,11 +50,16 @@ class DigestContent:
             self.window_end,
             self.posts if wants_posts else (),
             self.bulletins if wants_bulletins else (),
+            self.conversation,
         )
 
     @property
     def is_empty(self) -> bool:
-        return not self.posts and not self.bulletins
+        return not self.posts and not self.bulletins and not self.conversation
+
+    @property
+    def conversation_count(self) -> int:
+        return comment_count(self.conversation)
 
 
 def new_posts(start: datetime, end: datetime) -> list[Post]:
@@ -120,10 +129,14 @@ def content_for_window(start: datetime, end: datetime) -> DigestContent:
 
 
 def stream_items(window: StreamWindow) -> tuple[DigestItem, ...]:
-    """What is new in one stream's window."""
+    """What is new in one stream's window, for every reader (the conversation is per reader)."""
     if window.stream == DigestStream.POSTS:
         return tuple(post_item(post) for post in new_posts(window.start, window.end))
-    return tuple(bulletin_item(bulletin) for bulletin in new_bulletins(window.start, window.end))
+    if window.stream == DigestStream.BULLETINS:
+        return tuple(
+            bulletin_item(bulletin) for bulletin in new_bulletins(window.start, window.end)
+        )
+    return ()
 
 
 @dataclass

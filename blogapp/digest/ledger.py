@@ -23,6 +23,7 @@ from ..models import (
 )
 from ..subscriptions.receiving import Mailing, may_receive_sql
 from .build import Recipient
+from .conversation import Conversation, recorded_conversations
 from .streams import Windows, recut, rewrite_windows, windows_of
 
 #: What the builder needs to know about a subscriber, read along with the claim.
@@ -63,14 +64,15 @@ RECORD_OUTCOME = (
 
 @dataclass(frozen=True)
 class Claimed:
-    """A delivery this sender holds, with the subscriber as they are now (None: no longer)
-    and the stream windows recorded for it when the run was made."""
+    """A delivery this sender holds, with the subscriber as they are now (None: no longer),
+    and the stream windows and conversation recorded for it when the run was made."""
 
     delivery_id: int
     message_id: str
     attempts: int
     recipient: Recipient | None
     windows: Windows = ()
+    conversation: Conversation = ()
 
 
 def recipient_now(row: Row) -> Recipient | None:
@@ -124,6 +126,7 @@ class Ledger:
             .with_for_update(skip_locked=True, of=DigestDelivery)
         ).all()
         recorded = windows_of([row.id for row in rows], self.connection)
+        conversations = self.conversations(recorded)
         claimed = [
             Claimed(
                 row.id,
@@ -131,6 +134,7 @@ class Ledger:
                 row.attempts,
                 recipient_now(row),
                 self.windows_now(row, recorded),
+                conversations.get(row.id, ()),
             )
             for row in rows
         ]
@@ -145,9 +149,21 @@ class Ledger:
         self.claims_renewed_at = now
         return claimed
 
+    def conversations(self, recorded: dict[int, Windows]) -> dict[int, Conversation]:
+        """The conversation recorded for each delivery with a conversation window."""
+        with_conversation = [
+            delivery_id
+            for delivery_id, windows in recorded.items()
+            if any(window.stream == DigestStream.CONVERSATION for window in windows)
+        ]
+        if not with_conversation:
+            return {}
+        return recorded_conversations(with_conversation, self.connection)
+
     def windows_now(self, row: Row, recorded: dict[int, Windows]) -> Windows:
         """The recorded windows; those of a delivery not yet attempted follow the reader's
-        choice as it is now (rewritten in the claim's transaction)."""
+        choice of posts and bulletins as it is now (rewritten in the claim's transaction).
+        The conversation stays as recorded: its comments are recorded as this delivery's."""
         windows = recorded.get(row.id, ())
         if row.state != DeliveryState.PENDING or not row.may_receive:
             return windows

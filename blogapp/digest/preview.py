@@ -1,23 +1,31 @@
 """The next digest as one reader would get it: to print, to show editors, to send to oneself."""
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from email import message_from_bytes, policy
 
 from ..auth.operations import user_by_email
-from ..dates import utcnow
+from ..dates import local_date, utcnow
 from ..extensions import db
 from ..mail import new_message_id
 from ..mail.queue import add_to_queue
 from ..models import DigestStream, User
-from ..models.subscriptions import MONDAY, Rhythm
+from ..models.subscriptions import MONDAY, ConversationRhythm, Rhythm
 from ..subscriptions.operations import subscription_of
 from ..subscriptions.receiving import Mailing, may_receive
-from .build import Edition, Editions, Recipient, RunEditions
+from .build import Edition, Editions, Recipient, RunEditions, chosen_streams
 from .content import DigestContent, StreamContents, content_for_window
+from .conversation import Conversation, conversation_between
 from .runs import next_window
 from .schedule import digest_time_on, previous_digest_time
-from .streams import Rhythms, RunStreams, clamp_to_schedule
+from .streams import (
+    Rhythms,
+    RunStreams,
+    Windows,
+    clamp_to_schedule,
+    is_due,
+    reader_rhythms,
+)
 
 #: The user id an address with no account is given: no account has it.
 NO_ACCOUNT = 0
@@ -78,15 +86,26 @@ def preview_for(recipient: Recipient, subscribed: bool, now: datetime | None) ->
 
 
 def rhythms_of(user: User) -> tuple[Rhythms, bool]:
-    """The reader's rhythms, or everything daily for a reader who does not subscribe."""
+    """The reader's rhythms, or posts and bulletins daily for a reader who does not
+    subscribe."""
     subscription = subscription_of(user) if may_receive(user, Mailing.DIGEST) else None
     if subscription is None:
-        return Rhythms(dict.fromkeys(DigestStream, Rhythm.DAILY), MONDAY), False
-    chosen = {
-        DigestStream.POSTS: subscription.posts_rhythm,
-        DigestStream.BULLETINS: subscription.bulletins_rhythm,
-    }
-    return Rhythms(chosen, subscription.weekly_day), True
+        return reader_rhythms(Rhythm.DAILY, Rhythm.DAILY, ConversationRhythm.NEVER, MONDAY), False
+    rhythms = reader_rhythms(
+        subscription.posts_rhythm,
+        subscription.bulletins_rhythm,
+        subscription.conversation_rhythm,
+        subscription.weekly_day,
+    )
+    return rhythms, True
+
+
+def conversation_in(user: User, windows: Windows) -> Conversation:
+    """What the conversation window among ``windows`` would hold now (nothing recorded)."""
+    for window in windows:
+        if window.stream == DigestStream.CONVERSATION:
+            return conversation_between(user.id, window.start, window.end)
+    return ()
 
 
 def digest_on(user: User, day: date) -> Preview:
@@ -100,14 +119,24 @@ def digest_on(user: User, day: date) -> Preview:
     recipient = Recipient(user.id, user.email)
     if not windows:
         return Preview(DigestContent(previous, end), recipient, subscribed, None)
-    editions = RunEditions(StreamContents()).editions_for(windows)
-    streams = {window.stream for window in windows}
-    chosen = replace(
-        recipient,
-        wants_posts=DigestStream.POSTS in streams,
-        wants_bulletins=DigestStream.BULLETINS in streams,
-    )
+    content = RunEditions(StreamContents()).editions_for(windows).content
+    editions = Editions(replace(content, conversation=conversation_in(user, windows)))
+    chosen = chosen_streams(recipient, windows)
     return Preview(editions.content, chosen, subscribed, editions.edition(chosen))
+
+
+def next_edition_day(user: User, now: datetime | None = None) -> date:
+    """The next day, from the next digest on, when one of the reader's streams is due."""
+    rhythms, _ = rhythms_of(user)
+    first = local_date(next_window(now or utcnow())[1])
+    for offset in range(7):
+        day = first + timedelta(days=offset)
+        weekdays = {day.weekday()}
+        if any(
+            is_due(rhythm, rhythms.weekly_day, weekdays) for rhythm in rhythms.by_stream.values()
+        ):
+            return day
+    return first
 
 
 def queue_preview(preview: Preview, marked_as_test: bool = False) -> None:

@@ -30,17 +30,18 @@ from ..models import (
 from ..subscriptions.receiving import Mailing, may_receive_sql
 from .build import RunEditions
 from .content import StreamContents, content_for_window
+from .conversation import conversation_comments, record_conversation
 from .lock import is_only_sender, sender_turn
 from .schedule import latest_digest_time, next_digest_time, previous_digest_time
 from .sending import digest_send_options, send_deliveries
 from .streams import (
     EditionCounts,
-    Rhythms,
     RunStreams,
     StreamWindow,
     Windows,
     digest_days,
     edition_counts,
+    reader_rhythms,
     run_windows,
     window_rows,
 )
@@ -109,6 +110,7 @@ def receiving_subscribers():
             Subscription.user_id,
             Subscription.posts_rhythm,
             Subscription.bulletins_rhythm,
+            Subscription.conversation_rhythm,
             Subscription.weekly_day,
         )
         .join(User, User.id == Subscription.user_id)
@@ -120,21 +122,32 @@ def receiving_subscribers():
 def due_windows(streams: RunStreams) -> dict[int, Windows]:
     """Every receiving reader with a stream due in this run, and the windows it covers."""
     due = {}
-    for user_id, posts, bulletins, weekly_day in db.session.execute(receiving_subscribers()):
-        chosen = {DigestStream.POSTS: posts, DigestStream.BULLETINS: bulletins}
-        windows = streams.windows(user_id, Rhythms(chosen, weekly_day))
+    for user_id, *chosen in db.session.execute(receiving_subscribers()):
+        windows = streams.windows(user_id, reader_rhythms(*chosen))
         if windows:
             due[user_id] = windows
     return due
 
 
-def delivery_rows(run_id: int, windows: dict[int, Windows]) -> list[dict]:
+def conversation_starts(windows: dict[int, Windows]) -> dict[int, datetime]:
+    """Where each reader's conversation window starts, for those whose edition has one."""
+    return {
+        user_id: window.start
+        for user_id, user_windows in windows.items()
+        for window in user_windows
+        if window.stream == DigestStream.CONVERSATION
+    }
+
+
+def delivery_rows(
+    run_id: int, windows: dict[int, Windows], conversation: dict[int, list[int]]
+) -> list[dict]:
     """One delivery per reader with a stream due: pending with its Message-ID, or skipped
     when their windows hold nothing (the windows are recorded all the same: covered)."""
     contents = StreamContents()
     rows = []
     for user_id, user_windows in windows.items():
-        has_news = not contents.content_for(user_windows).is_empty
+        has_news = user_id in conversation or not contents.content_for(user_windows).is_empty
         rows.append(
             {
                 "run_id": run_id,
@@ -147,18 +160,21 @@ def delivery_rows(run_id: int, windows: dict[int, Windows]) -> list[dict]:
     return rows
 
 
-def record_deliveries(run_id: int, windows: dict[int, Windows]) -> int:
-    """Insert the run's deliveries and their stream windows (uncommitted); how many."""
-    rows = delivery_rows(run_id, windows)
+def record_deliveries(run: DigestRun, windows: dict[int, Windows], now: datetime) -> int:
+    """Insert the run's deliveries, their stream windows and their readers' conversation
+    comments (uncommitted); how many deliveries."""
+    conversation = conversation_comments(conversation_starts(windows), run.window_end)
+    rows = delivery_rows(run.id, windows, conversation)
     if not rows:
         return 0
     db.session.execute(insert(DigestDelivery), rows)
     delivery_ids = dict(
         db.session.execute(
-            select(DigestDelivery.user_id, DigestDelivery.id).where(DigestDelivery.run_id == run_id)
+            select(DigestDelivery.user_id, DigestDelivery.id).where(DigestDelivery.run_id == run.id)
         ).all()
     )
     db.session.execute(insert(DigestDeliveryWindow), window_rows(delivery_ids, windows))
+    record_conversation(delivery_ids, conversation, now)
     return len(rows)
 
 
@@ -187,7 +203,7 @@ def create_due_run(now: datetime) -> DigestRun | None:
     except IntegrityError:
         db.session.rollback()
         return None
-    run.subscriber_count = record_deliveries(run.id, due_windows(RunStreams.for_run(start, end)))
+    run.subscriber_count = record_deliveries(run, due_windows(RunStreams.for_run(start, end)), now)
     db.session.commit()
     return run
 
@@ -295,18 +311,20 @@ def recent_runs(limit: int = 30) -> list[DigestRun]:
 
 
 def next_run_editions(now: datetime) -> EditionCounts:
-    """How many readers the next run sends daily and weekly editions (one grouped query)."""
+    """How many readers the next run sends daily, weekly and conversation-only editions (one
+    grouped query)."""
     start, end = next_window(now)
     weekdays = {day.weekday() for day in digest_days(start, end)}
+    chosen = (
+        Subscription.posts_rhythm,
+        Subscription.bulletins_rhythm,
+        Subscription.conversation_rhythm,
+        Subscription.weekly_day,
+    )
     choices = db.session.execute(
-        select(
-            Subscription.posts_rhythm,
-            Subscription.bulletins_rhythm,
-            Subscription.weekly_day,
-            func.count(),
-        )
+        select(*chosen, func.count())
         .join(User, User.id == Subscription.user_id)
         .where(may_receive_sql(Mailing.DIGEST))
-        .group_by(Subscription.posts_rhythm, Subscription.bulletins_rhythm, Subscription.weekly_day)
+        .group_by(*chosen)
     )
     return edition_counts(choices.all(), weekdays)

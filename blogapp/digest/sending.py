@@ -32,7 +32,7 @@ def prepare(editions: RunEditions, item: Claimed) -> OutgoingMessage | None:
     """The message, or None when the subscriber no longer wants it (or nothing matches)."""
     if item.recipient is None:
         return None
-    return editions.message_for(item.recipient, item.windows, item.message_id)
+    return editions.message_for(item.recipient, item.windows, item.message_id, item.conversation)
 
 
 def send_deliveries(run: DigestRun, editions: RunEditions, options: SendOptions) -> PassReport:

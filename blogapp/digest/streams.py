@@ -5,7 +5,8 @@ the last delivery that covered it for that reader ended — not where the run's 
 starts — so a reader who moves from weekly to daily gets what the weekly would have
 carried, once, and a change of rhythm never skips or repeats an item. Windows are
 recorded with the delivery (``DigestDeliveryWindow``) when the run is made, so a retry
-sends the same content. A further stream (a conversation) is one more ``DigestStream``.
+sends the same content. The conversation is one more stream, which comes with the reader's
+edition (see ``conversation_rhythm``).
 """
 
 from collections.abc import Iterable
@@ -17,16 +18,15 @@ from sqlalchemy import Connection, func, select
 from .. import changes
 from ..dates import local_date
 from ..extensions import db
-from ..models import DeliveryState, DigestDelivery, DigestDeliveryWindow, DigestStream
-from ..models.subscriptions import Rhythm
+from ..models import DigestDelivery, DigestDeliveryWindow, DigestStream
+from ..models.digests import NOT_COVERING
+from ..models.subscriptions import ConversationRhythm, Rhythm
 from .schedule import digest_time_on
 
 changes.declare_unseen(DigestDeliveryWindow)
 
 #: The longest rhythm: no window reaches further back than this before the run's own.
 LONGEST_RHYTHM = timedelta(days=7)
-#: A delivery in these states did not cover its windows: the next one carries them again.
-NOT_COVERING = (DeliveryState.FAILED, DeliveryState.CANCELLED, DeliveryState.SUPPRESSED)
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,31 @@ class Rhythms:
 
     by_stream: dict[DigestStream, Rhythm]
     weekly_day: int
+
+
+def conversation_rhythm(
+    posts: Rhythm, bulletins: Rhythm, conversation: ConversationRhythm
+) -> Rhythm:
+    """The conversation in the digest comes with the reader's edition: every day, unless
+    everything else they have comes weekly (then on their weekly day)."""
+    if conversation != ConversationRhythm.DIGEST:
+        return Rhythm.NEVER
+    others = {posts, bulletins}
+    if Rhythm.WEEKLY in others and Rhythm.DAILY not in others:
+        return Rhythm.WEEKLY
+    return Rhythm.DAILY
+
+
+def reader_rhythms(
+    posts: Rhythm, bulletins: Rhythm, conversation: ConversationRhythm, weekly_day: int
+) -> Rhythms:
+    """A reader's rhythm for every stream, from their subscription's columns."""
+    chosen = {
+        DigestStream.POSTS: posts,
+        DigestStream.BULLETINS: bulletins,
+        DigestStream.CONVERSATION: conversation_rhythm(posts, bulletins, conversation),
+    }
+    return Rhythms(chosen, weekly_day)
 
 
 def digest_days(start: datetime, end: datetime) -> set[date]:
@@ -215,23 +240,27 @@ def rewrite_windows(
 
 @dataclass(frozen=True)
 class EditionCounts:
-    """How many readers a run sends an edition with daily streams, and with weekly ones."""
+    """How many readers a run sends an edition with daily streams, with weekly ones, and
+    with nothing but the conversation (sent only to those with something new in it)."""
 
     daily: int = 0
     weekly: int = 0
+    conversation_only: int = 0
 
 
 def edition_counts(
-    choices: Iterable[tuple[Rhythm, Rhythm, int, int]], weekdays: set[int]
+    choices: Iterable[tuple[Rhythm, Rhythm, ConversationRhythm, int, int]], weekdays: set[int]
 ) -> EditionCounts:
-    """Count from (posts rhythm, bulletins rhythm, weekly day, readers) groups; a reader with
-    both kinds due counts in both."""
-    daily = weekly = 0
-    for posts, bulletins, weekly_day, readers in choices:
+    """Count from (posts rhythm, bulletins rhythm, conversation rhythm, weekly day, readers)
+    groups; a reader with both kinds due counts in both."""
+    daily = weekly = conversation_only = 0
+    for posts, bulletins, conversation, weekly_day, readers in choices:
         rhythms = {posts, bulletins}
         daily += readers if Rhythm.DAILY in rhythms else 0
         weekly += readers if Rhythm.WEEKLY in rhythms and weekly_day in weekdays else 0
-    return EditionCounts(daily, weekly)
+        if rhythms == {Rhythm.NEVER} and conversation == ConversationRhythm.DIGEST:
+            conversation_only += readers
+    return EditionCounts(daily, weekly, conversation_only)
 
 
 def clamp_to_schedule(windows: Windows, rhythms: Rhythms, previous_time: datetime) -> Windows:

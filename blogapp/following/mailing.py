@@ -21,8 +21,9 @@ from ..dates import utcnow
 from ..extensions import db
 from ..mail import queue_email, site_domain
 from ..models import Comment, CommentState, FollowChoice, MailedComment, Post, ThreadFollow, User
-from ..subscriptions.receiving import account_may_receive_sql
+from ..subscriptions.receiving import account_may_receive_sql, conversation_at_once_sql
 from ..urls import external_url
+from .operations import already_mailed, take_over_records
 from .tokens import stop_token
 
 ONE_CLICK_POST = "List-Unsubscribe=One-Click"
@@ -38,18 +39,17 @@ class FollowedThread:
 
 
 def mailed_recently(since: datetime) -> ColumnElement[bool]:
-    """The follower has had a thread mail after ``since``."""
+    """The follower has had a thread mail (or a reply notice) after ``since``."""
     return exists().where(
-        MailedComment.user_id == ThreadFollow.user_id, MailedComment.mailed_at > since
+        MailedComment.user_id == ThreadFollow.user_id,
+        MailedComment.mailed_at > since,
+        MailedComment.delivery_id.is_(None),
     )
 
 
 def unmailed_comments(now: datetime) -> list[tuple[int, int]]:
     """(reader, comment) for every shown comment a due follower has not been mailed yet."""
     interval = timedelta(minutes=current_app.config["THREAD_MAIL_MINUTES"])
-    already = exists().where(
-        MailedComment.user_id == ThreadFollow.user_id, MailedComment.comment_id == Comment.id
-    )
     statement = (
         select(ThreadFollow.user_id, Comment.id)
         .join(Comment, Comment.post_id == ThreadFollow.post_id)
@@ -62,7 +62,8 @@ def unmailed_comments(now: datetime) -> list[tuple[int, int]]:
             Comment.created_at <= now,
             or_(Comment.user_id.is_(None), Comment.user_id != ThreadFollow.user_id),
             and_(is_visible(), account_may_receive_sql()),
-            ~already,
+            conversation_at_once_sql(ThreadFollow.user_id),
+            ~already_mailed(ThreadFollow.user_id, Comment.id),
             ~mailed_recently(now - interval),
         )
         .order_by(ThreadFollow.user_id, Comment.id)
@@ -124,6 +125,7 @@ def mail_reader(user_id: int, comment_ids: list[int], now: datetime) -> bool:
         stop_all=stop_all,
         blog_title=current_app.config["BLOG_TITLE"],
     )
+    take_over_records(user.id, comment_ids)
     db.session.add_all(
         MailedComment(user_id=user.id, comment_id=comment_id, mailed_at=now)
         for comment_id in comment_ids

@@ -2,12 +2,22 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import Exists, delete, exists, select
+from sqlalchemy import ColumnElement, Exists, delete, exists, or_, select
 
 from .. import changes
 from ..dates import utcnow
 from ..extensions import db
-from ..models import Comment, CommentState, FollowChoice, MailedComment, Post, ThreadFollow, User
+from ..models import (
+    NOT_COVERING,
+    Comment,
+    CommentState,
+    DigestDelivery,
+    FollowChoice,
+    MailedComment,
+    Post,
+    ThreadFollow,
+    User,
+)
 from .tokens import StopRequest
 
 changes.declare_unseen(ThreadFollow, MailedComment)
@@ -20,6 +30,35 @@ class FollowState:
     choice: FollowChoice | None
     #: Only a reader who has commented on the post can mute it.
     may_mute: bool
+
+
+def already_mailed(
+    reader_id: ColumnElement[int], comment_id: ColumnElement[int]
+) -> ColumnElement[bool]:
+    """The comment went to the reader, or is in a digest delivery that may still go: a
+    delivery that never went out (failed, cancelled, suppressed) gives it back."""
+    return (
+        select(MailedComment.id)
+        .outerjoin(DigestDelivery, DigestDelivery.id == MailedComment.delivery_id)
+        .where(
+            MailedComment.user_id == reader_id,
+            MailedComment.comment_id == comment_id,
+            or_(MailedComment.delivery_id.is_(None), DigestDelivery.state.not_in(NOT_COVERING)),
+        )
+        .exists()
+    )
+
+
+def take_over_records(user_id: int, comment_ids: list[int]) -> None:
+    """Drop the records of these comments left by digest deliveries that never went out,
+    before the comments are recorded as mailed again (flushed)."""
+    db.session.execute(
+        delete(MailedComment).where(
+            MailedComment.user_id == user_id,
+            MailedComment.comment_id.in_(comment_ids),
+            MailedComment.delivery_id.is_not(None),
+        )
+    )
 
 
 def follow_state(user: User, post: Post) -> FollowState:
@@ -69,6 +108,33 @@ def choose(user: User, post: Post, choice: FollowChoice | None) -> None:
             ThreadFollow(user_id=user.id, post_id=post.id, choice=choice, created_at=utcnow())
         )
     db.session.commit()
+
+
+def follow_after_commenting(user: User, post: Post) -> None:
+    """Follow the thread one has just commented on, if one asked for that and made no other
+    choice about it (a mute stays a mute); flushed, the comment's commit keeps it."""
+    if not user.follow_on_comment:
+        return
+    chosen = select(
+        exists().where(ThreadFollow.user_id == user.id, ThreadFollow.post_id == post.id)
+    )
+    if not db.session.scalar(chosen):
+        db.session.add(
+            ThreadFollow(
+                user_id=user.id, post_id=post.id, choice=FollowChoice.FOLLOWING, created_at=utcnow()
+            )
+        )
+        db.session.flush()
+
+
+def mute_by_link(wanted: StopRequest) -> bool:
+    """Mute the thread a signed mute link names; False when the post is gone."""
+    user = db.session.get(User, wanted.user_id)
+    post = db.session.get(Post, wanted.post_id) if wanted.post_id is not None else None
+    if user is None or post is None:
+        return False
+    choose(user, post, FollowChoice.MUTED)
+    return True
 
 
 def stop_following(wanted: StopRequest) -> int:

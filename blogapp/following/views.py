@@ -1,5 +1,7 @@
 """Follow, mute and stop buttons under a post's comments, and the stop link of thread mail."""
 
+from collections.abc import Callable
+
 from flask import abort, flash, redirect, render_template, request
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -10,8 +12,8 @@ from ..models import FollowChoice, Post, User
 from ..subscriptions.forms import UnsubscribeForm
 from ..urls import address_of
 from . import bp
-from .operations import choose, has_commented, stop_following
-from .tokens import InvalidStopLink, StopRequest, read_stop_token
+from .operations import choose, has_commented, mute_by_link, stop_following
+from .tokens import InvalidStopLink, StopRequest, read_mute_token, read_stop_token
 
 #: What mail clients post for a one-click unsubscribe (RFC 8058).
 ONE_CLICK = ("List-Unsubscribe", "One-Click")
@@ -65,9 +67,9 @@ def unfollow(post_id: int) -> Response:
     return chosen(post_id, None)
 
 
-def request_from(token: str) -> StopRequest:
+def request_from(token: str, read: Callable[[str], StopRequest] = read_stop_token) -> StopRequest:
     try:
-        return read_stop_token(token)
+        return read(token)
     except InvalidStopLink:
         abort(400, INVALID_LINK)
 
@@ -94,3 +96,18 @@ def stop_now(token: str) -> str:
         abort(400, CSRF_TEXT)
     stopped = stop_following(wanted)
     return render_template("following/stopped.html", stopped=stopped, **stop_context(wanted))
+
+
+@bp.get("/threads/mute/<token>")
+def mute_page(token: str) -> str:
+    """The digest's "mute this thread" link: a page with one button, as the stop link's."""
+    wanted = request_from(token, read_mute_token)
+    return render_template("following/mute.html", form=UnsubscribeForm(), **stop_context(wanted))
+
+
+@bp.post("/threads/mute/<token>")
+def mute_now(token: str) -> str:
+    """The mute page's button (CSRFProtect has checked its token), no log-in needed."""
+    wanted = request_from(token, read_mute_token)
+    muted = mute_by_link(wanted)
+    return render_template("following/muted.html", muted=muted, **stop_context(wanted))

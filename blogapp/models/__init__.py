@@ -4,6 +4,7 @@ from .backups import Backup
 from .bulletins import Bulletin, BulletinFeed, RemovedFeedItem
 from .comments import ANONYMOUS, DELETED_USER, REMOVED_STATES, Comment, CommentState
 from .digests import (
+    NOT_COVERING,
     UNFINISHED_STATES,
     DeliveryState,
     DigestDelivery,
@@ -34,6 +35,7 @@ __all__ = [
     "DELETED_USER",
     "DIGEST_ONLY_REASONS",
     "LIFTABLE_REASONS",
+    "NOT_COVERING",
     "REMOVED_STATES",
     "UNFINISHED_STATES",
     "Backup",

@@ -50,6 +50,8 @@ class DeliveryState(enum.StrEnum):
 
 
 UNFINISHED_STATES = (DeliveryState.PENDING, DeliveryState.SENDING)
+#: A delivery in these states did not carry what it holds: the reader's next mail carries it.
+NOT_COVERING = (DeliveryState.FAILED, DeliveryState.CANCELLED, DeliveryState.SUPPRESSED)
 
 
 class DigestDelivery(db.Model):
@@ -90,6 +92,8 @@ class DigestStream(enum.StrEnum):
 
     POSTS = "posts"
     BULLETINS = "bulletins"
+    #: Replies to the reader's comments and new comments in threads they follow.
+    CONVERSATION = "conversation"
 
 
 class DigestDeliveryWindow(db.Model):

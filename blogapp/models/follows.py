@@ -38,7 +38,8 @@ class ThreadFollow(db.Model):
 
 
 class MailedComment(db.Model):
-    """A comment already mailed to a follower: nothing is mailed to anyone twice."""
+    """A comment already mailed to a reader (thread mail, reply notice or digest): nothing is
+    mailed to anyone twice, whichever way their conversation comes."""
 
     __tablename__ = "thread_mailed_comments"
     __table_args__ = (
@@ -52,3 +53,7 @@ class MailedComment(db.Model):
         ForeignKey("comments.id", ondelete="CASCADE"), index=True
     )
     mailed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The digest delivery that carries it; None for thread mail and reply notices.
+    delivery_id: Mapped[int | None] = mapped_column(
+        ForeignKey("digest_deliveries.id", ondelete="CASCADE"), index=True
+    )

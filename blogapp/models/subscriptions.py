@@ -28,6 +28,20 @@ class Rhythm(enum.StrEnum):
     NEVER = "never"
 
 
+class ConversationRhythm(enum.StrEnum):
+    """How replies to a reader's comments and new comments in threads they follow reach them."""
+
+    #: As they come, at most one mail an hour (what readers always had).
+    AT_ONCE = "at_once"
+    #: In the reader's digest edition.
+    DIGEST = "digest"
+    NEVER = "never"
+
+
+#: What an edition holds besides posts and bulletins, as pages describe it.
+CONVERSATION_IN_DIGEST = "replies and followed threads in the same email"
+
+
 def rhythm_of(wanted: bool) -> Rhythm:
     """The rhythm a yes/no choice stands for: what the daily email always gave."""
     return Rhythm.DAILY if wanted else Rhythm.NEVER
@@ -55,6 +69,9 @@ class Subscription(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     posts_rhythm: Mapped[Rhythm] = mapped_column(text_enum(Rhythm, 8), default=Rhythm.DAILY)
     bulletins_rhythm: Mapped[Rhythm] = mapped_column(text_enum(Rhythm, 8), default=Rhythm.DAILY)
+    conversation_rhythm: Mapped[ConversationRhythm] = mapped_column(
+        text_enum(ConversationRhythm, 8), default=ConversationRhythm.AT_ONCE
+    )
     #: The day weekly streams come, Monday being 0, on the blog's clock.
     weekly_day: Mapped[int] = mapped_column(default=MONDAY)
     active: Mapped[bool] = mapped_column(default=True)
@@ -88,16 +105,26 @@ class Subscription(db.Model):
             self.bulletins_rhythm = rhythm_of(wanted)
 
     @hybrid_property
+    def wants_conversation_in_digest(self) -> bool:
+        return self.conversation_rhythm == ConversationRhythm.DIGEST
+
+    @hybrid_property
     def is_receiving(self) -> bool:
         """Whether the reader's choice asks for a digest at all (in Python and in SQL)."""
-        return self.active and (self.wants_posts or self.wants_bulletins)
+        return self.active and (
+            self.wants_posts or self.wants_bulletins or self.wants_conversation_in_digest
+        )
 
     @is_receiving.inplace.expression
     @classmethod
     def _is_receiving_expression(cls) -> ColumnElement[bool]:
         return and_(
             cls.active.is_(True),
-            or_(cls.posts_rhythm != Rhythm.NEVER, cls.bulletins_rhythm != Rhythm.NEVER),
+            or_(
+                cls.posts_rhythm != Rhythm.NEVER,
+                cls.bulletins_rhythm != Rhythm.NEVER,
+                cls.conversation_rhythm == ConversationRhythm.DIGEST,
+            ),
         )
 
     @property
@@ -109,5 +136,11 @@ class Subscription(db.Model):
         """What comes and when: 'one email a day with new posts' while everything is daily."""
         rhythms = {self.posts_rhythm, self.bulletins_rhythm} - {Rhythm.NEVER}
         if rhythms == {Rhythm.DAILY}:
-            return f"one email a day with {self.choice_words}"
-        return rhythm_words(self.posts_rhythm, self.bulletins_rhythm, self.weekly_day)
+            streams = f"one email a day with {self.choice_words}"
+        else:
+            streams = rhythm_words(self.posts_rhythm, self.bulletins_rhythm, self.weekly_day)
+        if not self.wants_conversation_in_digest:
+            return streams
+        if not streams:
+            return "an email on the days there are replies or new comments in threads you follow"
+        return f"{streams}, with {CONVERSATION_IN_DIGEST}"

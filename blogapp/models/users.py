@@ -45,6 +45,9 @@ class User(UserMixin, db.Model):
     anonymous_by_default: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: Send one email for each reply to this user's comments.
     notify_replies: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: Commenting on a post follows its thread. New accounts start with it on; accounts made
+    #: before there was such a choice keep what they had (off).
+    follow_on_comment: Mapped[bool] = mapped_column(default=True, server_default=false())
     #: An editor's wish for an hourly email of held and reported comments.
     mail_moderation_queue: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: Set when the owner deleted the account; the row stays so their comments keep a name.

@@ -9,7 +9,7 @@ from .. import changes
 from ..dates import utcnow
 from ..extensions import db
 from ..models import Subscription, User
-from ..models.subscriptions import MONDAY, Rhythm, rhythm_of
+from ..models.subscriptions import MONDAY, ConversationRhythm, Rhythm, rhythm_of
 from .tokens import UnsubscribeRequest
 
 changes.declare_unseen(Subscription)
@@ -77,18 +77,28 @@ def save_subscription(user: User, wants_posts: bool, wants_bulletins: bool) -> S
 
 
 def save_rhythms(
-    user: User, posts: Rhythm, bulletins: Rhythm, weekly_day: int = MONDAY
+    user: User,
+    posts: Rhythm,
+    bulletins: Rhythm,
+    weekly_day: int = MONDAY,
+    conversation: ConversationRhythm | None = None,
 ) -> Subscription:
-    """Start the email with these rhythms, or change them; all "never" stops it.
+    """Start the email with these rhythms, or change them; all "never" stops it. The
+    conversation keeps its rhythm unless one is given.
 
     A change applies from the reader's next edition: each stream of it starts where the
-    last one sent to them ended (see ``blogapp.digest.streams``), so nothing is skipped.
+    last one sent to them ended (see ``blogapp.digest.streams``), so nothing is skipped,
+    and a comment mailed one way is never mailed another (see ``blogapp.digest.conversation``).
     """
     check_may_subscribe(user)
-    subscription = subscription_of(user) or Subscription(user_id=user.id)
+    subscription = subscription_of(user) or Subscription(
+        user_id=user.id, conversation_rhythm=ConversationRhythm.AT_ONCE
+    )
     subscription.posts_rhythm = posts
     subscription.bulletins_rhythm = bulletins
     subscription.weekly_day = weekly_day
+    if conversation is not None:
+        subscription.conversation_rhythm = conversation
     subscription.active = True
     subscription.unsubscribed_at = None
     db.session.add(subscription)

@@ -4,9 +4,10 @@ loaded reader. Runs, the sender's ledger, previews and reply notices all ask her
 import enum
 
 from sqlalchemy import ColumnElement, and_, exists
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from ..models import Subscription, User
+from ..models.subscriptions import ConversationRhythm
 from .operations import subscription_of
 
 
@@ -59,3 +60,23 @@ def may_receive(user: User, kind: Mailing) -> bool:
         subscription = subscription_of(user)
         return subscription is not None and subscription.is_receiving
     return user.notify_replies
+
+
+def conversation_rhythm_of(user: User) -> ConversationRhythm:
+    """How the reader's conversation comes: as they chose, else at once (as it always did).
+
+    A stopped digest keeps its choice: a reader who had it in the digest gets none."""
+    subscription = subscription_of(user)
+    if subscription is None:
+        return ConversationRhythm.AT_ONCE
+    if subscription.wants_conversation_in_digest and not subscription.active:
+        return ConversationRhythm.NEVER
+    return subscription.conversation_rhythm
+
+
+def conversation_at_once_sql(user_id: InstrumentedAttribute[int]) -> ColumnElement[bool]:
+    """The SQL twin of ``conversation_rhythm_of(user) == AT_ONCE`` for the reader ``user_id``."""
+    chosen = aliased(Subscription)
+    return ~exists().where(
+        chosen.user_id == user_id, chosen.conversation_rhythm != ConversationRhythm.AT_ONCE
+    )

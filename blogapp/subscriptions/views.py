@@ -7,8 +7,9 @@ from werkzeug.wrappers import Response
 from ..errors import CSRF_TEXT
 from ..extensions import csrf, db
 from ..models import Subscription, User
+from ..models.subscriptions import ConversationRhythm
 from . import bp
-from .forms import StopForm, SubscriptionForm, UnsubscribeForm
+from .forms import CONVERSATION_HINT, StopForm, SubscriptionForm, UnsubscribeForm
 from .operations import (
     SubscriptionError,
     check_may_subscribe,
@@ -46,6 +47,8 @@ def show_current_choice(form: SubscriptionForm) -> SubscriptionForm:
         form.posts.data = subscription.posts_rhythm.value
         form.bulletins.data = subscription.bulletins_rhythm.value
         form.weekly_day.data = str(subscription.weekly_day)
+    if subscription is not None:
+        form.conversation.data = subscription.conversation_rhythm.value
     return form
 
 
@@ -61,9 +64,14 @@ def choice_form_for_account() -> SubscriptionForm:
 
 
 def saved_message(subscription: Subscription) -> str:
-    if not subscription.is_receiving:
-        return "Saved: you chose never for everything, so you are not subscribed."
-    return f"Saved: you will get {subscription.rhythm_words}."
+    if subscription.is_receiving:
+        return f"Saved: you will get {subscription.rhythm_words}."
+    if subscription.conversation_rhythm == ConversationRhythm.AT_ONCE:
+        return (
+            "Saved: you chose never for posts and bulletins, so you get no daily email; "
+            "replies and followed threads still come as they happen."
+        )
+    return "Saved: you chose never for everything, so you are not subscribed."
 
 
 def what_a_visitor_gets() -> str:
@@ -139,3 +147,4 @@ def unsubscribe_now(token: str) -> str:
 
 bp.add_app_template_global(current_subscription, "digest_subscription")
 bp.add_app_template_global(choice_form_for_account, "digest_choice_form")
+bp.add_app_template_global(CONVERSATION_HINT, "conversation_hint")

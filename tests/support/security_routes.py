@@ -50,6 +50,7 @@ from .security_targets import (
     forged_email_change_link,
     forged_reset_link,
     forged_resume_mail_link,
+    forged_thread_mute_link,
     forged_thread_stop_link,
     forged_unsubscribe_link,
     future_bulletin,
@@ -85,6 +86,7 @@ from .security_targets import (
     series_only_on_scheduled_post,
     stylesheet,
     subscription_of_a,
+    thread_mute_link,
     thread_stop_link,
     unsubscribe_link,
     uploaded_image,
@@ -270,6 +272,15 @@ ACCESS: dict[str, list[Case]] = {
         Case(thread_stop_link, EVERYONE, {"List-Unsubscribe": "One-Click"}),
         Case(forged_thread_stop_link, NOBODY, {"List-Unsubscribe": "One-Click"}, TOKEN_REFUSED),
     ],
+    # The digest's mute link: whoever holds it, without logging in (a page, then its button).
+    "following.mute_page": [
+        Case(thread_mute_link, EVERYONE),
+        Case(forged_thread_mute_link, NOBODY, refusals=TOKEN_REFUSED),
+    ],
+    "following.mute_now": [
+        Case(thread_mute_link, EVERYONE),
+        Case(forged_thread_mute_link, NOBODY, refusals=TOKEN_REFUSED),
+    ],
 }
 
 
@@ -382,6 +393,7 @@ ATTEMPTS: dict[str, Attempt] = {
     "following.mute": Attempt(READER_B, post_commented_on_by_b),
     # The stop page's own button (not a mail client's one-click POST).
     "following.stop_now": Attempt(VISITOR, thread_stop_link),
+    "following.mute_now": Attempt(VISITOR, thread_mute_link),
 }
 
 

@@ -6,7 +6,7 @@ from blogapp.blog.operations import unpublish_post
 from blogapp.comments.operations import remove_comment
 from blogapp.extensions import db
 from blogapp.following.operations import choose
-from blogapp.following.tokens import stop_token
+from blogapp.following.tokens import mute_token, stop_token
 from blogapp.mail.lifting import lift_token
 from blogapp.mail.suppression import suppress
 from blogapp.models import CommentState, FollowChoice, Post, PostStatus, SuppressionReason
@@ -320,3 +320,20 @@ def forged_thread_stop_link(cast: Cast) -> Target:
     post = cast.post()
     choose(victim, post, FollowChoice.FOLLOWING)
     return Target({"token": made_with_another_key(cast.app, lambda: stop_token(victim.id))})
+
+
+def thread_mute_link(cast: Cast) -> Target:
+    """The digest's "mute this thread" link of someone following a thread."""
+    follower = cast.person("Thread follower")
+    post = cast.post()
+    choose(follower, post, FollowChoice.FOLLOWING)
+    return Target({"token": mute_token(follower.id, post.id)})
+
+
+def forged_thread_mute_link(cast: Cast) -> Target:
+    victim = cast[READER_B]
+    post = cast.post()
+    choose(victim, post, FollowChoice.FOLLOWING)
+    return Target(
+        {"token": made_with_another_key(cast.app, lambda: mute_token(victim.id, post.id))}
+    )

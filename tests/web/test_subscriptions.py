@@ -135,7 +135,9 @@ def test_a_choice_the_form_does_not_offer_is_refused_with_a_message(client, read
 def test_never_for_everything_means_not_subscribed_and_the_page_says_so(client, reader):
     logged_in(client, reader)
     response = client.submit(
-        "/subscribe", {"posts": "never", "bulletins": "never"}, follow_redirects=True
+        "/subscribe",
+        {"posts": "never", "bulletins": "never", "conversation": "never"},
+        follow_redirects=True,
     )
     assert "you chose never for everything, so you are not subscribed" in response.text
     assert "You do not get the daily email at the moment" in response.text

@@ -1,0 +1,241 @@
+"""The conversation in a reader's edition: replies to their comments and new comments in the
+threads they follow, per post, as the page shows them.
+
+Unlike posts and bulletins, each reader's conversation is their own. When a run is made, the
+comments each reader's conversation window holds are recorded as mailed
+(``MailedComment.delivery_id``), in the run's transaction: a retry sends what was recorded, and
+neither thread mail nor reply notices carry those comments again (nor does the digest carry
+what they carried). A delivery that never went out (failed, cancelled, suppressed) gives its
+comments back to the reader's next edition.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import groupby
+
+from sqlalchemy import ColumnElement, Connection, Select, exists, insert, or_, select
+from sqlalchemy.orm import aliased
+
+from ..blog.queries import is_visible
+from ..comments.authors import public_author
+from ..extensions import db
+from ..following.operations import already_mailed, take_over_records
+from ..following.tokens import mute_token
+from ..models import (
+    Comment,
+    CommentState,
+    FollowChoice,
+    MailedComment,
+    Post,
+    ThreadFollow,
+    User,
+)
+from ..text import excerpt_of
+from ..urls import external_url
+
+#: How much of a comment the edition shows: its first lines, cut at a word.
+FIRST_LINES = 280
+
+
+@dataclass(frozen=True)
+class ConversationComment:
+    author: str
+    created_at: datetime
+    first_lines: str
+    url: str
+
+
+@dataclass(frozen=True)
+class ConversationThread:
+    """One post's new comments for one reader, with the link that mutes the post for them."""
+
+    title: str
+    url: str
+    mute_url: str
+    comments: tuple[ConversationComment, ...]
+
+
+Conversation = tuple[ConversationThread, ...]
+
+
+def comment_count(conversation: Conversation) -> int:
+    return sum(len(thread.comments) for thread in conversation)
+
+
+@dataclass(frozen=True)
+class Author:
+    """What ``public_author`` needs to know about a comment, read without the ORM."""
+
+    anonymous: bool
+    author_name: str | None
+    account_name: str | None
+    account_is_editor: bool = False
+
+
+def shown_to(reader_id: ColumnElement[int], start: datetime, end: datetime) -> tuple:
+    """A comment the reader may be sent: shown, in [start, end), on a visible post they have
+    not muted, not their own, and not mailed to them by anything that went out."""
+    muting = aliased(ThreadFollow)
+    muted = exists().where(
+        muting.user_id == reader_id,
+        muting.post_id == Comment.post_id,
+        muting.choice == FollowChoice.MUTED,
+    )
+    return (
+        Comment.state == CommentState.VISIBLE,
+        Comment.created_at >= start,
+        Comment.created_at < end,
+        or_(Comment.user_id.is_(None), Comment.user_id != reader_id),
+        is_visible(end),
+        ~muted,
+        ~already_mailed(reader_id, Comment.id),
+    )
+
+
+def followed_comments(start: datetime, end: datetime) -> Select:
+    """(reader, comment, written) for new comments in threads readers follow."""
+    return (
+        select(ThreadFollow.user_id, Comment.id, Comment.created_at)
+        .join(Comment, Comment.post_id == ThreadFollow.post_id)
+        .join(Post, Post.id == Comment.post_id)
+        .where(
+            ThreadFollow.choice == FollowChoice.FOLLOWING,
+            Comment.created_at >= ThreadFollow.created_at,
+            *shown_to(ThreadFollow.user_id, start, end),
+        )
+    )
+
+
+def replies_to_readers(start: datetime, end: datetime) -> Select:
+    """(reader, comment, written) for replies to the comments of readers who want replies."""
+    answered = aliased(Comment)
+    return (
+        select(answered.user_id, Comment.id, Comment.created_at)
+        .join(answered, answered.id == Comment.reply_to_id)
+        .join(User, User.id == answered.user_id)
+        .join(Post, Post.id == Comment.post_id)
+        .where(
+            User.notify_replies.is_(True),
+            answered.state == CommentState.VISIBLE,
+            *shown_to(answered.user_id, start, end),
+        )
+    )
+
+
+def conversation_comments(starts: dict[int, datetime], end: datetime) -> dict[int, list[int]]:
+    """Each reader's conversation comment ids, oldest first, from their own window start to
+    ``end`` (two queries for all readers)."""
+    if not starts:
+        return {}
+    since = min(starts.values())
+    found: dict[int, set[int]] = {}
+    for statement in (followed_comments(since, end), replies_to_readers(since, end)):
+        for reader_id, comment_id, written in db.session.execute(statement):
+            if reader_id in starts and written >= starts[reader_id]:
+                found.setdefault(reader_id, set()).add(comment_id)
+    return {reader_id: sorted(ids) for reader_id, ids in found.items()}
+
+
+def record_conversation(
+    delivery_ids: dict[int, int], picked: dict[int, list[int]], now: datetime
+) -> None:
+    """Record each reader's conversation comments as mailed by their delivery (uncommitted);
+    a record left by a delivery that never went out is taken over."""
+    rows = [
+        {
+            "user_id": user_id,
+            "comment_id": comment_id,
+            "delivery_id": delivery_ids[user_id],
+            "mailed_at": now,
+        }
+        for user_id, comment_ids in picked.items()
+        for comment_id in comment_ids
+    ]
+    if not rows:
+        return
+    for user_id, comment_ids in picked.items():
+        take_over_records(user_id, comment_ids)
+    db.session.execute(insert(MailedComment), rows)
+
+
+def comment_rows() -> Select:
+    """The columns an edition shows of a conversation comment (author names without the ORM)."""
+    author = aliased(User)
+    return (
+        select(
+            Comment.id,
+            Comment.post_id,
+            Comment.created_at,
+            Comment.body,
+            Comment.anonymous,
+            Comment.author_name,
+            author.display_name,
+            Post.title,
+            Post.published_year,
+            Post.published_month,
+            Post.slug,
+        )
+        .join(Post, Post.id == Comment.post_id)
+        .outerjoin(author, author.id == Comment.user_id)
+        .where(Comment.state == CommentState.VISIBLE)
+    )
+
+
+def conversation_comment(row) -> ConversationComment:
+    return ConversationComment(
+        author=public_author(Author(row.anonymous, row.author_name, row.display_name)),
+        created_at=row.created_at,
+        first_lines=excerpt_of(row.body, FIRST_LINES),
+        url=external_url("comments.permalink", comment_id=row.id),
+    )
+
+
+def threads_of(reader_id: int, rows: Sequence) -> Conversation:
+    """Rows grouped by post, each post's comments oldest first, the post with the oldest
+    news first."""
+    ordered = sorted(rows, key=lambda row: (row.created_at, row.id))
+    by_post: dict[int, list] = {}
+    for row in ordered:
+        by_post.setdefault(row.post_id, []).append(row)
+    return tuple(
+        ConversationThread(
+            title=first.title,
+            url=external_url(
+                "blog.post", year=first.published_year, month=first.published_month,
+                slug=first.slug,
+            ),
+            mute_url=external_url("following.mute_page", token=mute_token(reader_id, post_id)),
+            comments=tuple(conversation_comment(row) for row in post_rows),
+        )
+        for post_id, post_rows in by_post.items()
+        for first in post_rows[:1]
+    )  # fmt: skip
+
+
+def recorded_conversations(
+    delivery_ids: Iterable[int], connection: Connection
+) -> dict[int, Conversation]:
+    """The conversation recorded for each of some deliveries (read on the sender's own
+    connection); comments held or removed since are left out."""
+    statement = (
+        comment_rows()
+        .add_columns(MailedComment.delivery_id, MailedComment.user_id.label("reader_id"))
+        .join(MailedComment, MailedComment.comment_id == Comment.id)
+        .where(MailedComment.delivery_id.in_(list(delivery_ids)))
+        .order_by(MailedComment.delivery_id)
+    )
+    found = {}
+    for delivery_id, rows in groupby(connection.execute(statement), key=lambda r: r.delivery_id):
+        rows = list(rows)
+        found[delivery_id] = threads_of(rows[0].reader_id, rows)
+    return found
+
+
+def conversation_between(reader_id: int, start: datetime, end: datetime) -> Conversation:
+    """What a reader's conversation window would hold now (a preview: nothing recorded)."""
+    comment_ids = conversation_comments({reader_id: start}, end).get(reader_id, [])
+    if not comment_ids:
+        return ()
+    rows = db.session.execute(comment_rows().where(Comment.id.in_(comment_ids))).all()
+    return threads_of(reader_id, rows)
