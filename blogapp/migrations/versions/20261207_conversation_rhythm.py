@@ -2,7 +2,7 @@
 follows a thread, and the digest delivery that carried a mailed comment
 
 Revision ID: 20261207_conversation_rhythm
-Revises: 20261207_digest_rhythms
+Revises: 20261207_comment_hold_reasons
 Create Date: 2026-12-07 12:00:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "20261207_conversation_rhythm"
-down_revision = "20261207_digest_rhythms"
+down_revision = "20261207_comment_hold_reasons"
 branch_labels = None
 depends_on = None
 
