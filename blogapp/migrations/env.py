@@ -1,6 +1,7 @@
 """Alembic environment: the app's engine and metadata, via Flask-Migrate."""
 
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
@@ -51,6 +52,27 @@ config.set_main_option(
 )
 
 
+@contextmanager
+def foreign_keys_held_back(connection):
+    """On SQLite, batch mode rebuilds a table by copying it and dropping the old one; with
+    foreign keys on, that drop would delete (or empty the link of) every row referring to
+    it. They are off while migrations run, as Alembic advises, and checked afterwards."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    connection.commit()
+    try:
+        yield
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"the migrations left rows referring to nothing: {broken[:5]}")
+    finally:
+        connection.rollback()
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
+
+
 def run_migrations_offline():
     context.configure(
         url=config.get_main_option("sqlalchemy.url"),
@@ -74,7 +96,12 @@ def run_migrations_online():
     # Two upgrades at once (two hosts deploying) take turns: the second finds the work done.
     # A migration may change anything readers see: it is declared as changing the whole site.
     migrations_lock = process_lock(current_app, get_engine(), "migrations")
-    with holding(migrations_lock), noting(SITE), get_engine().connect() as connection:
+    with (
+        holding(migrations_lock),
+        noting(SITE),
+        get_engine().connect() as connection,
+        foreign_keys_held_back(connection),
+    ):
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
