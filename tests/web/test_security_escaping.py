@@ -29,7 +29,7 @@ from support.security import (
 
 from blogapp.auth.tokens import confirmation_token, email_change_token, reset_token
 from blogapp.extensions import db
-from blogapp.following.tokens import stop_token
+from blogapp.following.tokens import mute_token, stop_token
 from blogapp.mail.catcher import outbox_folder, save_to_outbox
 from blogapp.models import Bulletin, BulletinFeed, Comment, Post
 from blogapp.subscriptions.tokens import unsubscribe_token
@@ -151,10 +151,11 @@ def write_as_readers(cast: Cast, post: Post) -> None:
     })  # fmt: skip
 
 
-def mail_links(cast: Cast) -> list[str]:
+def mail_links(cast: Cast, post: Post) -> list[str]:
     """Pages people reach from mail, with links made for reader A."""
     reader = cast[READER_A]
     return [
+        f"/threads/mute/{mute_token(reader.id, post.id)}",
         f"/unsubscribe/{unsubscribe_token(reader.id)}",
         f"/threads/stop/{stop_token(reader.id)}",
         f"/auth/reset/{reset_token(reader)}",
@@ -172,7 +173,7 @@ def echoing_pages(post: Post, bulletin: Bulletin) -> list[str]:
         f"/label/{typed}", f"/series/{typed}", f"/search/label/{typed}", f"/{typed}",
         f"/{post.published_year}/{post.published_month:02d}/{typed}",
         f"/bulletins/{bulletin.id}-{typed}", f"/auth/reset/{typed}", f"/unsubscribe/{typed}",
-        f"/threads/stop/{typed}", f"/p/{typed}", f"/p/{typed}.html",
+        f"/threads/stop/{typed}", f"/threads/mute/{typed}", f"/p/{typed}", f"/p/{typed}.html",
         f"/account/mail/resume/{typed}",
         f"/auth/confirm/{typed}", f"/auth/login?next=/{typed}", f"/?page={typed}",
         f"/admin/users?q={quote(payload('users_search'), safe='')}", f"/admin/outbox/{typed}",
@@ -197,7 +198,7 @@ def filled(app, mailbox):
     for message in mailbox.messages:
         save_to_outbox(outbox_folder(), message.as_bytes())
     bulletin = db.session.scalar(db.select(Bulletin))
-    seeds = [*mail_links(cast), *echoing_pages(post, bulletin)]
+    seeds = [*mail_links(cast, post), *echoing_pages(post, bulletin)]
     return cast, seeds
 
 
