@@ -221,6 +221,7 @@ def approve_comments(comments: list[Comment], editor: User) -> int:
     published = [comment for comment in comments if comment.state == CommentState.PENDING]
     for comment in published:
         comment.state = CommentState.VISIBLE
+        comment.approved_at = utcnow()
     for comment in comments:
         if comment.state == CommentState.HIDDEN:
             comment.state = CommentState.VISIBLE

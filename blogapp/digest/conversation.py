@@ -84,8 +84,8 @@ def shown_to(reader_id: ColumnElement[int], start: datetime, end: datetime) -> t
     )
     return (
         Comment.state == CommentState.VISIBLE,
-        Comment.created_at >= start,
-        Comment.created_at < end,
+        Comment.shown_from() >= start,
+        Comment.shown_from() < end,
         or_(Comment.user_id.is_(None), Comment.user_id != reader_id),
         is_visible(end),
         ~muted,
@@ -94,24 +94,25 @@ def shown_to(reader_id: ColumnElement[int], start: datetime, end: datetime) -> t
 
 
 def followed_comments(start: datetime, end: datetime) -> Select:
-    """(reader, comment, written) for new comments in threads readers follow."""
+    """(reader, comment, shown from) for new comments in threads readers follow."""
     return (
-        select(ThreadFollow.user_id, Comment.id, Comment.created_at)
+        select(ThreadFollow.user_id, Comment.id, Comment.shown_from())
         .join(Comment, Comment.post_id == ThreadFollow.post_id)
         .join(Post, Post.id == Comment.post_id)
         .where(
             ThreadFollow.choice == FollowChoice.FOLLOWING,
-            Comment.created_at >= ThreadFollow.created_at,
+            Comment.shown_from() >= ThreadFollow.created_at,
             *shown_to(ThreadFollow.user_id, start, end),
         )
     )
 
 
 def replies_to_readers(start: datetime, end: datetime) -> Select:
-    """(reader, comment, written) for replies to the comments of readers who want replies."""
+    """(reader, comment, shown from) for replies to the comments of readers who want
+    replies."""
     answered = aliased(Comment)
     return (
-        select(answered.user_id, Comment.id, Comment.created_at)
+        select(answered.user_id, Comment.id, Comment.shown_from())
         .join(answered, answered.id == Comment.reply_to_id)
         .join(User, User.id == answered.user_id)
         .join(Post, Post.id == Comment.post_id)
@@ -131,8 +132,8 @@ def conversation_comments(starts: dict[int, datetime], end: datetime) -> dict[in
     since = min(starts.values())
     found: dict[int, set[int]] = {}
     for statement in (followed_comments(since, end), replies_to_readers(since, end)):
-        for reader_id, comment_id, written in db.session.execute(statement):
-            if reader_id in starts and written >= starts[reader_id]:
+        for reader_id, comment_id, shown_from in db.session.execute(statement):
+            if reader_id in starts and shown_from >= starts[reader_id]:
                 found.setdefault(reader_id, set()).add(comment_id)
     return {reader_id: sorted(ids) for reader_id, ids in found.items()}
 

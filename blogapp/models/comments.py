@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from ..dates import utcnow
@@ -82,12 +82,21 @@ class Comment(ShownComment, db.Model):
     #: Why screening held it for an editor ("a link to …, on the block list"), shown in the
     #: moderation queue; None for a comment published at once.
     held_because: Mapped[str | None] = mapped_column(String(200))
+    #: When an editor published it after it was held: readers' mail counts it as new from
+    #: then, not from when it was written. None for a comment published at once.
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: When its author last changed the text, shown beside it as "edited".
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: The entry id the comment had in a Blogger export, so importing it again adds nothing.
     legacy_id: Mapped[str | None] = mapped_column(String(200), unique=True, index=True)
 
     post: Mapped[Post] = relationship()
+
+    @classmethod
+    def shown_from(cls) -> ColumnElement[datetime]:
+        """When readers could first see it: when it was approved, or else written."""
+        return func.coalesce(cls.approved_at, cls.created_at)
+
     user: Mapped[User | None] = relationship()
     parent: Mapped["Comment | None"] = relationship(remote_side=[id], foreign_keys=[parent_id])
     reply_to: Mapped["Comment | None"] = relationship(

@@ -17,6 +17,7 @@ from support.comments import comment
 from support.mail import html_of, link_in, text_of
 from support.threads import add_comment
 
+from blogapp.comments.operations import approve_comments
 from blogapp.digest.runs import run_digest
 from blogapp.extensions import db
 from blogapp.following.mailing import mail_followers
@@ -183,6 +184,29 @@ def test_a_conversation_only_reader_gets_an_edition_only_when_there_is_conversat
     ).all()
     nothing = DeliveryState.SKIPPED_EMPTY
     assert states == [nothing, DeliveryState.SENT, nothing, nothing], "a held comment is no news"
+
+
+def test_a_held_comment_is_news_from_when_an_editor_approves_it(
+    app, clock, reader, editor, make_post, mailbox
+):
+    quiet = reader("quiet@example.org", "Quiet Reader")
+    writer = reader("writer@example.org", "Writer", conversation=ConversationRhythm.NEVER)
+    post = make_post("Caseloads", published_at=day(-2))
+    follows(quiet, post)
+    held = said(post, "Remark 1", day(0, 21), writer, state=CommentState.PENDING)
+
+    got = {}
+    for number in range(1, 4):
+        before = len(mailbox.received)
+        run_digest(clock=stopped_at(day(number)))
+        got[number] = [a for item in mailbox.received[before:] for a in item.recipients]
+        if number == 1:
+            clock.now = day(1, 10)
+            approve_comments([db.session.get(Comment, held)], editor)
+
+    assert got == {1: [], 2: ["quiet@example.org"], 3: []}
+    (edition,) = mailbox.to(quiet.email)
+    assert remarks(edition) == (["Remark 1"],) * 2
 
 
 def test_the_mute_link_mutes_the_thread_without_logging_in(
