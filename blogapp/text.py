@@ -185,3 +185,8 @@ def slugify(text: str, max_length: int = 80) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:max_length].rstrip("-") or "post"
+
+
+def counted(number: int, singular: str, plural: str | None = None) -> str:
+    """'1 draft', '2 drafts', '3 replies' (a plural not made with an s is given)."""
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"

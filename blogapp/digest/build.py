@@ -24,6 +24,7 @@ from ..mail.transport import OutgoingMessage
 from ..mail.verp import envelope_sender
 from ..models import DigestStream
 from ..subscriptions.tokens import DIGEST_LIST, unsubscribe_token
+from ..text import counted
 from ..urls import external_url
 from .content import DigestContent, StreamContents
 from .conversation import Conversation
@@ -60,10 +61,6 @@ def format_edition_date(day: date) -> str:
     return f"{DAY_NAMES[day.weekday()]} {day.day} {month_name(day.month)} {day.year}"
 
 
-def counted(number: int, singular: str, plural: str) -> str:
-    return f"{number} {singular if number == 1 else plural}"
-
-
 def listed(parts: list[str]) -> str:
     """'a', 'a and b', 'a, b and c'."""
     if len(parts) < 2:
@@ -76,9 +73,9 @@ def digest_subject(content: DigestContent) -> str:
     what is inside first, so a reader sees it in the list before opening it."""
     parts = []
     if content.posts:
-        parts.append(counted(len(content.posts), "new post", "new posts"))
+        parts.append(counted(len(content.posts), "new post"))
     if content.bulletins:
-        parts.append(counted(len(content.bulletins), "bulletin", "bulletins"))
+        parts.append(counted(len(content.bulletins), "bulletin"))
     if content.conversation:
         parts.append(counted(content.conversation_count, "reply", "replies"))
     what = listed(parts)

@@ -28,6 +28,7 @@ from ..models import (
     User,
 )
 from ..subscriptions.receiving import Mailing, may_receive_sql
+from ..text import counted
 from .build import RunEditions
 from .content import StreamContents, content_for_window
 from .conversation import conversation_comments, record_conversation
@@ -85,7 +86,7 @@ class RunOutcome:
         return (
             f"Digest for {format_date_time(run.window_end)} "
             f"(new since {format_date_time(run.window_start)}; "
-            f"{run.post_count} posts, {run.bulletin_count} bulletins): "
+            f"{counted(run.post_count, 'post')}, {counted(run.bulletin_count, 'bulletin')}): "
             f"{counts or 'no subscribers'}; {status}."
         )
 

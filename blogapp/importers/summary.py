@@ -2,10 +2,7 @@
 
 from dataclasses import dataclass
 
-
-def counted(number: int, singular: str, plural: str | None = None) -> str:
-    """'1 draft', '2 drafts'."""
-    return f"{number} {singular if number == 1 else plural or singular + 's'}"
+from ..text import counted
 
 
 @dataclass
