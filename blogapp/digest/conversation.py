@@ -36,6 +36,9 @@ from ..urls import external_url
 
 #: How much of a comment the edition shows: its first lines, cut at a word.
 FIRST_LINES = 280
+#: How many of a thread's new comments the edition shows; the rest are counted and linked
+#: (a reader following a busy thread gets a readable email, not the whole thread again).
+SHOWN_PER_THREAD = 10
 
 
 @dataclass(frozen=True)
@@ -48,19 +51,22 @@ class ConversationComment:
 
 @dataclass(frozen=True)
 class ConversationThread:
-    """One post's new comments for one reader, with the link that mutes the post for them."""
+    """One post's new comments for one reader, with the link that mutes the post for them:
+    the first ``SHOWN_PER_THREAD`` shown, and how many more there are from ``more_url`` on."""
 
     title: str
     url: str
     mute_url: str
     comments: tuple[ConversationComment, ...]
+    more: int = 0
+    more_url: str = ""
 
 
 Conversation = tuple[ConversationThread, ...]
 
 
 def comment_count(conversation: Conversation) -> int:
-    return sum(len(thread.comments) for thread in conversation)
+    return sum(len(thread.comments) + thread.more for thread in conversation)
 
 
 @dataclass(frozen=True)
@@ -199,19 +205,24 @@ def threads_of(reader_id: int, rows: Sequence) -> Conversation:
     by_post: dict[int, list] = {}
     for row in ordered:
         by_post.setdefault(row.post_id, []).append(row)
-    return tuple(
-        ConversationThread(
-            title=first.title,
-            url=external_url(
-                "blog.post", year=first.published_year, month=first.published_month,
-                slug=first.slug,
-            ),
-            mute_url=external_url("following.mute_page", token=mute_token(reader_id, post_id)),
-            comments=tuple(conversation_comment(row) for row in post_rows),
-        )
-        for post_id, post_rows in by_post.items()
-        for first in post_rows[:1]
-    )  # fmt: skip
+    return tuple(thread_of(reader_id, post_id, post_rows) for post_id, post_rows in by_post.items())
+
+
+def thread_of(reader_id: int, post_id: int, rows: list) -> ConversationThread:
+    """One post's part of the conversation, its first comments shown and the rest linked."""
+    first = rows[0]
+    shown, unshown = rows[:SHOWN_PER_THREAD], rows[SHOWN_PER_THREAD:]
+    more_url = external_url("comments.permalink", comment_id=unshown[0].id) if unshown else ""
+    return ConversationThread(
+        title=first.title,
+        url=external_url(
+            "blog.post", year=first.published_year, month=first.published_month, slug=first.slug
+        ),
+        mute_url=external_url("following.mute_page", token=mute_token(reader_id, post_id)),
+        comments=tuple(conversation_comment(row) for row in shown),
+        more=len(unshown),
+        more_url=more_url,
+    )
 
 
 def recorded_conversations(

@@ -209,6 +209,26 @@ def test_a_held_comment_is_news_from_when_an_editor_approves_it(
     assert remarks(edition) == (["Remark 1"],) * 2
 
 
+def test_a_busy_thread_shows_its_first_comments_and_links_the_rest(
+    app, clock, reader, make_post, mailbox
+):
+    quiet = reader("quiet@example.org", "Quiet Reader")
+    writer = reader("writer@example.org", "Writer", conversation=ConversationRhythm.NEVER)
+    post = make_post("Caseloads", published_at=day(-2))
+    follows(quiet, post)
+    written = [said(post, f"Remark {number}", day(0, 9, number), writer) for number in range(12)]
+
+    run_digest(clock=stopped_at(day(1)))
+
+    (edition,) = mailbox.to(quiet.email)
+    assert edition["Subject"].startswith("12 replies — On Probation")
+    shown = [f"Remark {number}" for number in range(10)]
+    assert remarks(edition) == (shown, shown)
+    for part in (text_of(edition), html_of(edition)):
+        assert "And 2 more comments" in part
+        assert f"/comments/{written[10]}" in part
+
+
 def test_the_mute_link_mutes_the_thread_without_logging_in(
     app, clock, reader, make_post, mailbox, client
 ):
