@@ -9,12 +9,23 @@ what they carried). A delivery that never went out (failed, cancelled, suppresse
 comments back to the reader's next edition.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
 
-from sqlalchemy import ColumnElement, Connection, Select, exists, insert, or_, select
+from flask import current_app
+from jinja2.filters import do_wordwrap
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    Select,
+    exists,
+    insert,
+    or_,
+    select,
+)
 from sqlalchemy.orm import aliased
 
 from ..blog.queries import is_visible
@@ -41,12 +52,20 @@ FIRST_LINES = 280
 SHOWN_PER_THREAD = 10
 
 
+#: The widths the edition's text and HTML parts wrap a comment's first lines at.
+TEXT_WIDTH = 74
+HTML_WIDTH = 76
+
+
 @dataclass(frozen=True)
 class ConversationComment:
     author: str
     created_at: datetime
     first_lines: str
     url: str
+    #: The first lines wrapped for each part.
+    text_lines: str
+    html_lines: str
 
 
 @dataclass(frozen=True)
@@ -178,70 +197,128 @@ def comment_rows() -> Select:
             Comment.anonymous,
             Comment.author_name,
             author.display_name,
-            Post.title,
-            Post.published_year,
-            Post.published_month,
-            Post.slug,
         )
-        .join(Post, Post.id == Comment.post_id)
         .outerjoin(author, author.id == Comment.user_id)
         .where(Comment.state == CommentState.VISIBLE)
     )
 
 
 def conversation_comment(row) -> ConversationComment:
+    first_lines = excerpt_of(row.body, FIRST_LINES)
     return ConversationComment(
         author=public_author(Author(row.anonymous, row.author_name, row.display_name)),
         created_at=row.created_at,
-        first_lines=excerpt_of(row.body, FIRST_LINES),
+        first_lines=first_lines,
         url=external_url("comments.permalink", comment_id=row.id),
+        text_lines=wrapped(first_lines, TEXT_WIDTH),
+        html_lines=wrapped(first_lines, HTML_WIDTH),
     )
 
 
-def threads_of(reader_id: int, rows: Sequence) -> Conversation:
-    """Rows grouped by post, each post's comments oldest first, the post with the oldest
+def wrapped(text: str, width: int) -> str:
+    """As the templates' ``wordwrap`` filter would wrap it, done once per comment rather
+    than in every reader's edition."""
+    return do_wordwrap(current_app.jinja_env, text, width, break_long_words=False)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What every reader's edition shows of the comments and posts in a batch, prepared once."""
+
+    comments: dict[int, ConversationComment]
+    posts: dict[int, tuple[str, str]]
+
+    @classmethod
+    def read(cls, comment_ids: set[int], connection: Connection) -> "Shown":
+        if not comment_ids:
+            return cls({}, {})
+        rows = connection.execute(comment_rows().where(Comment.id.in_(comment_ids))).all()
+        post_ids = {row.post_id for row in rows}
+        posts = connection.execute(
+            select(Post.id, Post.title, Post.published_year, Post.published_month, Post.slug).where(
+                Post.id.in_(post_ids)
+            )
+        )
+        return cls(
+            {row.id: conversation_comment(row) for row in rows},
+            {post.id: (post.title, post_address(post)) for post in posts},
+        )
+
+
+def post_address(post) -> str:
+    return external_url(
+        "blog.post", year=post.published_year, month=post.published_month, slug=post.slug
+    )
+
+
+def by_thread(rows: Iterable) -> dict[int, list]:
+    """(id, post_id, created_at) rows grouped by post, oldest first, the post with the oldest
     news first."""
-    ordered = sorted(rows, key=lambda row: (row.created_at, row.id))
-    by_post: dict[int, list] = {}
-    for row in ordered:
-        by_post.setdefault(row.post_id, []).append(row)
-    return tuple(thread_of(reader_id, post_id, post_rows) for post_id, post_rows in by_post.items())
+    threads: dict[int, list] = {}
+    for row in sorted(rows, key=lambda row: (row.created_at, row.id)):
+        threads.setdefault(row.post_id, []).append(row)
+    return threads
 
 
-def thread_of(reader_id: int, post_id: int, rows: list) -> ConversationThread:
-    """One post's part of the conversation, its first comments shown and the rest linked."""
-    first = rows[0]
-    shown, unshown = rows[:SHOWN_PER_THREAD], rows[SHOWN_PER_THREAD:]
-    more_url = external_url("comments.permalink", comment_id=unshown[0].id) if unshown else ""
+def shown_ids(threads: dict[int, list]) -> set[int]:
+    return {row.id for rows in threads.values() for row in rows[:SHOWN_PER_THREAD]}
+
+
+def threads_of(reader_id: int, threads: dict[int, list], shown: Shown) -> Conversation:
+    return tuple(thread_of(reader_id, post_id, rows, shown) for post_id, rows in threads.items())
+
+
+def thread_of(reader_id: int, post_id: int, rows: list, shown: Shown) -> ConversationThread:
+    """One post's part of the conversation, its first comments shown and the rest linked
+    from the first one not shown."""
+    unshown = rows[SHOWN_PER_THREAD:]
+    title, url = shown.posts[post_id]
     return ConversationThread(
-        title=first.title,
-        url=external_url(
-            "blog.post", year=first.published_year, month=first.published_month, slug=first.slug
-        ),
+        title=title,
+        url=url,
         mute_url=external_url("following.mute_page", token=mute_token(reader_id, post_id)),
-        comments=tuple(conversation_comment(row) for row in shown),
+        comments=tuple(
+            comment for row in rows[:SHOWN_PER_THREAD] if (comment := shown.comments.get(row.id))
+        ),
         more=len(unshown),
-        more_url=more_url,
+        more_url=external_url("comments.permalink", comment_id=unshown[0].id) if unshown else "",
     )
+
+
+def listed_comments(comment_ids: set[int], connection: Connection) -> dict[int, Row]:
+    """Where each still shown comment stands in its thread: (id, post_id, created_at)."""
+    if not comment_ids:
+        return {}
+    rows = connection.execute(
+        select(Comment.id, Comment.post_id, Comment.created_at).where(
+            Comment.id.in_(comment_ids), Comment.state == CommentState.VISIBLE
+        )
+    )
+    return {row.id: row for row in rows}
 
 
 def recorded_conversations(
     delivery_ids: Iterable[int], connection: Connection
 ) -> dict[int, Conversation]:
     """The conversation recorded for each of some deliveries (read on the sender's own
-    connection); comments held or removed since are left out."""
-    statement = (
-        comment_rows()
-        .add_columns(MailedComment.delivery_id, MailedComment.user_id.label("reader_id"))
-        .join(MailedComment, MailedComment.comment_id == Comment.id)
+    connection); comments held or removed since are left out. Many readers get the same
+    comments: each is read, and prepared to be shown, once for all of them."""
+    mailed = connection.execute(
+        select(MailedComment.delivery_id, MailedComment.user_id, MailedComment.comment_id)
         .where(MailedComment.delivery_id.in_(list(delivery_ids)))
         .order_by(MailedComment.delivery_id)
-    )
-    found = {}
-    for delivery_id, rows in groupby(connection.execute(statement), key=lambda r: r.delivery_id):
-        rows = list(rows)
-        found[delivery_id] = threads_of(rows[0].reader_id, rows)
-    return found
+    ).all()
+    listed = listed_comments({row.comment_id for row in mailed}, connection)
+    deliveries: dict[tuple[int, int], dict[int, list]] = {}
+    for delivery_id, group in groupby(mailed, key=lambda row: row.delivery_id):
+        group = list(group)
+        still_shown = (listed[row.comment_id] for row in group if row.comment_id in listed)
+        deliveries[delivery_id, group[0].user_id] = by_thread(still_shown)
+    shown = Shown.read(set().union(*map(shown_ids, deliveries.values())), connection)
+    return {
+        delivery_id: threads_of(reader_id, threads, shown)
+        for (delivery_id, reader_id), threads in deliveries.items()
+    }
 
 
 def conversation_between(reader_id: int, start: datetime, end: datetime) -> Conversation:
@@ -249,5 +326,6 @@ def conversation_between(reader_id: int, start: datetime, end: datetime) -> Conv
     comment_ids = conversation_comments({reader_id: start}, end).get(reader_id, [])
     if not comment_ids:
         return ()
-    rows = db.session.execute(comment_rows().where(Comment.id.in_(comment_ids))).all()
-    return threads_of(reader_id, rows)
+    connection = db.session.connection()
+    threads = by_thread(listed_comments(set(comment_ids), connection).values())
+    return threads_of(reader_id, threads, Shown.read(shown_ids(threads), connection))
