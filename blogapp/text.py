@@ -6,6 +6,8 @@ import unicodedata
 from dataclasses import dataclass
 
 import nh3
+from flask import current_app
+from jinja2.filters import do_wordwrap
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
@@ -190,3 +192,9 @@ def slugify(text: str, max_length: int = 80) -> str:
 def counted(number: int, singular: str, plural: str | None = None) -> str:
     """'1 draft', '2 drafts', '3 replies' (a plural not made with an s is given)."""
     return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
+def wrapped(text: str, width: int) -> str:
+    """As the mail templates' ``wordwrap`` filter wraps it (never breaking a word), for text
+    that many readers' emails show: wrapped once, not in every email."""
+    return do_wordwrap(current_app.jinja_env, text, width, break_long_words=False)

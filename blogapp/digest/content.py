@@ -4,18 +4,22 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from sqlalchemy import select
 
 from ..blog.queries import is_listed
 from ..extensions import db
 from ..models import Bulletin, DigestStream, Post
+from ..text import wrapped
 from ..urls import external_url
 from .conversation import Conversation, comment_count
 from .streams import StreamWindow, Windows
 
 #: A newly added union feed brings its back catalogue; items older than this stay out.
 BULLETIN_MAX_AGE = timedelta(days=3)
+#: The width the email wraps titles and excerpts at, in its text and HTML parts alike.
+EMAIL_WIDTH = 76
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,14 @@ class DigestItem:
     comment_count: int | None = None
     #: Bulletins only: the union it comes from.
     source: str | None = None
+
+    @cached_property
+    def wrapped_title(self) -> str:
+        return wrapped(self.title, EMAIL_WIDTH)
+
+    @cached_property
+    def wrapped_excerpt(self) -> str:
+        return wrapped(self.excerpt, EMAIL_WIDTH)
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
 
-from flask import current_app
-from jinja2.filters import do_wordwrap
 from sqlalchemy import (
     ColumnElement,
     Connection,
@@ -42,7 +40,7 @@ from ..models import (
     ThreadFollow,
     User,
 )
-from ..text import excerpt_of
+from ..text import excerpt_of, wrapped
 from ..urls import external_url
 
 #: How much of a comment the edition shows: its first lines, cut at a word.
@@ -215,12 +213,6 @@ def conversation_comment(row) -> ConversationComment:
     )
 
 
-def wrapped(text: str, width: int) -> str:
-    """As the templates' ``wordwrap`` filter would wrap it, done once per comment rather
-    than in every reader's edition."""
-    return do_wordwrap(current_app.jinja_env, text, width, break_long_words=False)
-
-
 @dataclass(frozen=True)
 class Shown:
     """What every reader's edition shows of the comments and posts in a batch, prepared once."""
@@ -241,7 +233,7 @@ class Shown:
         )
         return cls(
             {row.id: conversation_comment(row) for row in rows},
-            {post.id: (post.title, post_address(post)) for post in posts},
+            {post.id: (wrapped(post.title, HTML_WIDTH), post_address(post)) for post in posts},
         )
 
 
