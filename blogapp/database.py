@@ -4,7 +4,8 @@ import math
 import sqlite3
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, Insert, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from .instance_files import create_private_database_file, sqlite_database_path
@@ -69,3 +70,11 @@ def engine_options(
 
 def is_postgresql(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
+
+
+def insert_unless_there(model: type, unique: list[str], dialect_name: str) -> Insert:
+    """An INSERT that does nothing when a row with the same ``unique`` columns is there
+    already (ON CONFLICT DO NOTHING, in PostgreSQL's or SQLite's words): one statement where
+    "look, then insert" would be two, and safe against another process doing the same."""
+    insert = postgresql.insert if dialect_name == "postgresql" else sqlite.insert
+    return insert(model).on_conflict_do_nothing(index_elements=unique)

@@ -14,8 +14,8 @@ from hashlib import sha256
 import feedparser
 from flask import current_app
 from sqlalchemy import or_, select, union
-from sqlalchemy.dialects import postgresql, sqlite
 
+from ..database import insert_unless_there
 from ..dates import utcnow
 from ..extensions import db
 from ..models import Bulletin, BulletinFeed, RemovedFeedItem
@@ -226,11 +226,9 @@ def known_guids(feed: BulletinFeed, guids: list[str]) -> set[str]:
 
 def insert_unless_stored(values: dict) -> bool:
     """Insert a bulletin; False when a poll running at the same time stored it first."""
-    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
     statement = (
-        insert(Bulletin)
+        insert_unless_there(Bulletin, ["source", "guid"], db.engine.dialect.name)
         .values(**values)
-        .on_conflict_do_nothing(index_elements=["source", "guid"])
         .returning(Bulletin.id)
         .execution_options(changes=BULLETIN_TOPICS)
     )

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Exists, delete, exists, or_, select
 
 from .. import changes
+from ..database import insert_unless_there
 from ..dates import utcnow
 from ..extensions import db
 from ..models import (
@@ -112,19 +113,15 @@ def choose(user: User, post: Post, choice: FollowChoice | None) -> None:
 
 def follow_after_commenting(user: User, post: Post) -> None:
     """Follow the thread one has just commented on, if one asked for that and made no other
-    choice about it (a mute stays a mute); flushed, the comment's commit keeps it."""
+    choice about it (a mute stays a mute), in the comment's transaction."""
     if not user.follow_on_comment:
         return
-    chosen = select(
-        exists().where(ThreadFollow.user_id == user.id, ThreadFollow.post_id == post.id)
-    )
-    if not db.session.scalar(chosen):
-        db.session.add(
-            ThreadFollow(
-                user_id=user.id, post_id=post.id, choice=FollowChoice.FOLLOWING, created_at=utcnow()
-            )
+    follow = insert_unless_there(ThreadFollow, ["user_id", "post_id"], db.engine.dialect.name)
+    db.session.execute(
+        follow.values(
+            user_id=user.id, post_id=post.id, choice=FollowChoice.FOLLOWING, created_at=utcnow()
         )
-        db.session.flush()
+    )
 
 
 def mute_by_link(wanted: StopRequest) -> bool:
