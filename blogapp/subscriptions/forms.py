@@ -16,7 +16,10 @@ RHYTHM_CHOICES = [
     SelectChoice(Rhythm.NEVER.value, "Never"),
 ]
 CONVERSATION_CHOICES = [
-    SelectChoice(ConversationRhythm.AT_ONCE.value, "At once (at most one email an hour)"),
+    SelectChoice(
+        ConversationRhythm.AT_ONCE.value,
+        "At once (replies as they come, followed threads at most hourly)",
+    ),
     SelectChoice(ConversationRhythm.DIGEST.value, "In my email, with the rest"),
     SelectChoice(ConversationRhythm.NEVER.value, "Never"),
 ]

@@ -45,7 +45,7 @@ def fresh_subscription(user) -> Subscription | None:
 def test_the_subscribe_page_offers_the_conversation_with_clear_labels(fay_client):
     page = fay_client.get("/subscribe").text
     assert 'name="conversation"' in page
-    assert "At once (at most one email an hour)" in page
+    assert "At once (replies as they come, followed threads at most hourly)" in page
     assert "In my email, with the rest" in page
     assert "Replies to your comments" in page
 
