@@ -1,7 +1,5 @@
 """Fragments: rendered pieces kept for the current generations (the sidebar, a thread)."""
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
@@ -9,35 +7,9 @@ from flask import current_app
 
 from .generations import current_generation, shared, shows
 from .keys import fragment_key
+from .worker_copies import WorkerCopies
 
 T = TypeVar("T")
-
-
-class WorkerCopies:
-    """Values this worker last read from or wrote to the shared cache, by key.
-
-    A key names its generations, so a copy can never be stale: keeping it saves reading and
-    unpickling the same (possibly large) value on every request.
-    """
-
-    def __init__(self, kept: int) -> None:
-        self.kept = kept
-        self.copies: OrderedDict[str, object] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: str) -> object | None:
-        with self.lock:
-            value = self.copies.get(key)
-            if value is not None:
-                self.copies.move_to_end(key)
-            return value
-
-    def keep(self, key: str, value: object) -> None:
-        with self.lock:
-            self.copies[key] = value
-            self.copies.move_to_end(key)
-            while len(self.copies) > self.kept:
-                self.copies.popitem(last=False)
 
 
 worker_copies = WorkerCopies(kept=64)

@@ -22,7 +22,6 @@ from werkzeug.http import is_resource_modified, parse_cookie
 from werkzeug.wrappers import Response
 
 from ..ops.counters import count_page_cache_lookup
-from .fragments import WorkerCopies
 from .generations import (
     SITE,
     Generation,
@@ -34,6 +33,7 @@ from .generations import (
 )
 from .identity import database_identity, known_database_identity
 from .keys import page_key, scopes_key
+from .worker_copies import WorkerCopies
 
 View = TypeVar("View", bound=Callable[..., Any])
 GenerationsOf = Callable[[list[str]], dict[str, Generation] | None]

@@ -11,16 +11,17 @@ page kept there from before is served afterwards.
 """
 
 import threading
-from collections import OrderedDict
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from ..dates import utcnow
+from .worker_copies import WorkerCopies
 
 
 class StandInCache:
-    """A bounded in-memory cache with the calls the caching layer makes of the shared one.
+    """A bounded in-memory cache with the calls the caching layer makes of the shared one:
+    the worker's copies, each with the time it expires.
 
     Values are kept as they are (not copied): like the worker's copies of shared values,
     nothing that reads them changes them.
@@ -28,21 +29,15 @@ class StandInCache:
 
     def __init__(self, lifetime: timedelta, kept: int) -> None:
         self.lifetime = lifetime
-        self.kept = kept
-        self.entries: OrderedDict[str, tuple[datetime, Any]] = OrderedDict()
-        self.lock = threading.RLock()
+        self.copies = WorkerCopies(kept)
+        self.adding = threading.Lock()
 
     def get(self, key: str) -> Any:
-        with self.lock:
-            entry = self.entries.get(key)
-            if entry is None:
-                return None
-            expires_at, value = entry
-            if expires_at <= utcnow():
-                del self.entries[key]
-                return None
-            self.entries.move_to_end(key)
-            return value
+        entry = self.copies.get(key)
+        if entry is None:
+            return None
+        expires_at, value = entry
+        return value if utcnow() < expires_at else None
 
     def get_many(self, *keys: str) -> list[Any]:
         return [self.get(key) for key in keys]
@@ -53,11 +48,7 @@ class StandInCache:
     def set(self, key: str, value: Any, timeout: int | None = None) -> bool:
         """Keep ``value`` for the stand-in's lifetime, whatever ``timeout`` the shared cache
         would have kept it for: another process may change what it shows meanwhile."""
-        with self.lock:
-            self.entries[key] = (utcnow() + self.lifetime, value)
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.kept:
-                self.entries.popitem(last=False)
+        self.copies.keep(key, (utcnow() + self.lifetime, value))
         return True
 
     def set_many(self, mapping: Mapping[str, Any], timeout: int | None = None) -> list[str]:
@@ -66,11 +57,5 @@ class StandInCache:
         return list(mapping)
 
     def add(self, key: str, value: Any, timeout: int | None = None) -> bool:
-        with self.lock:
-            if self.has_unexpired(key):
-                return False
-            return self.set(key, value)
-
-    def has_unexpired(self, key: str) -> bool:
-        entry = self.entries.get(key)
-        return entry is not None and entry[0] > utcnow()
+        with self.adding:
+            return not self.has(key) and self.set(key, value)
