@@ -28,7 +28,7 @@ from blogapp import create_app
 from blogapp.blog.operations import PostFields, create_post
 from blogapp.digest.build import OutgoingMessage, Recipient, RunEditions
 from blogapp.digest.content import StreamContents
-from blogapp.digest.conversation import recorded_conversations
+from blogapp.digest.conversation import Shown, recorded_conversations
 from blogapp.digest.runs import create_due_run, run_digest
 from blogapp.digest.streams import run_windows, windows_of
 from blogapp.extensions import db
@@ -233,7 +233,7 @@ def prebuilt_messages() -> list[OutgoingMessage]:
     delivery_ids = [row[0] for row in rows]
     connection = db.session.connection()
     windows = windows_of(delivery_ids, connection)
-    conversations = recorded_conversations(delivery_ids, connection)
+    conversations = recorded_conversations(delivery_ids, connection, Shown())
     return [
         editions.message_for(
             Recipient(user_id, email),

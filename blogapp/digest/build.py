@@ -19,7 +19,7 @@ from flask import current_app
 
 from ..dates import DAY_NAMES, local_date, month_name
 from ..mail import AUTOMATIC_HEADERS, compose_email, site_domain
-from ..mail.mime import as_smtp_bytes
+from ..mail.mime import as_smtp_bytes, encoded_header
 from ..mail.transport import OutgoingMessage
 from ..mail.verp import envelope_sender
 from ..models import DigestStream
@@ -27,8 +27,9 @@ from ..subscriptions.tokens import DIGEST_LIST, unsubscribe_token
 from ..text import counted
 from ..urls import external_url
 from .content import DigestContent, StreamContents
-from .conversation import Conversation
+from .conversation import Conversation, comment_count
 from .streams import Windows
+from .thread_blocks import Section, ThreadBlocks
 
 ONE_CLICK_POST = "List-Unsubscribe=One-Click"
 #: The digest's kind in its envelope sender (see ``blogapp.mail.verp``).
@@ -39,16 +40,22 @@ PLAIN_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+$")
 
 @dataclass(frozen=True)
 class Recipient:
-    """A subscriber as the email needs them: address and choice."""
+    """A subscriber as the email needs them: address, choice and their own conversation."""
 
     user_id: int
     email: str
     wants_posts: bool = True
     wants_bulletins: bool = True
+    conversation: Conversation = ()
 
     @property
     def choice(self) -> tuple[bool, bool]:
         return self.wants_posts, self.wants_bulletins
+
+    @property
+    def edition_key(self) -> tuple[bool, bool, bool]:
+        """What decides which edition is theirs: the lists, and whether a conversation."""
+        return self.wants_posts, self.wants_bulletins, bool(self.conversation)
 
 
 def edition_date(content: DigestContent) -> date:
@@ -68,7 +75,7 @@ def listed(parts: list[str]) -> str:
     return f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
-def digest_subject(content: DigestContent) -> str:
+def digest_subject(content: DigestContent, replies: int = 0) -> str:
     """'3 new posts, 2 bulletins and 5 replies — On Probation, Monday 26 September 2016':
     what is inside first, so a reader sees it in the list before opening it."""
     parts = []
@@ -76,8 +83,8 @@ def digest_subject(content: DigestContent) -> str:
         parts.append(counted(len(content.posts), "new post"))
     if content.bulletins:
         parts.append(counted(len(content.bulletins), "bulletin"))
-    if content.conversation:
-        parts.append(counted(content.conversation_count, "reply", "replies"))
+    if replies:
+        parts.append(counted(replies, "reply", "replies"))
     what = listed(parts)
     title = current_app.config["BLOG_TITLE"]
     return f"{what} — {title}, {format_edition_date(edition_date(content))}"
@@ -104,18 +111,32 @@ class Slots:
     to: str
     message_id: str
     token: str
+    subject: str
+    conversation: Section
 
     @classmethod
     def new(cls) -> "Slots":
         key = secrets.token_hex(12)
-        return cls(f"to-{key}@slot.invalid", f"<id-{key}@slot.invalid>", f"token-{key}")
+        return cls(
+            f"to-{key}@slot.invalid",
+            f"<id-{key}@slot.invalid>",
+            f"token-{key}",
+            f"subject-{key}",
+            Section(f"conversation-text-{key}", f"conversation-html-{key}"),
+        )
+
+
+def as_smtp_lines(text: str) -> bytes:
+    """Text as an 8-bit body carries it: UTF-8, every line ending in CRLF."""
+    return text.encode().replace(b"\r\n", b"\n").replace(b"\r", b"\n").replace(b"\n", b"\r\n")
 
 
 @dataclass(frozen=True)
 class Edition:
     """The digest for one choice, rendered once, with slots for each subscriber."""
 
-    subject: str
+    #: What the edition carries for everyone (the subject counts it).
+    content: DigestContent
     text: str
     html: str
     sender: str
@@ -124,34 +145,60 @@ class Edition:
     #: The serialised message with its slots; None when a line is too long to send as
     #: 8-bit text, and each message must then be encoded (quoted-printable) on its own.
     data: bytes | None
+    blocks: ThreadBlocks
+    #: The encoded Subject header by number of replies, made on first use.
+    subject_headers: dict[int, bytes] = field(default_factory=dict, compare=False)
+
+    def subject_for(self, recipient: Recipient) -> str:
+        return digest_subject(self.content, comment_count(recipient.conversation))
+
+    def section_for(self, recipient: Recipient) -> Section:
+        return self.blocks.section(recipient.user_id, recipient.conversation)
 
     def personal(self, value: str, recipient: Recipient) -> str:
         return value.replace(self.slots.token, unsubscribe_token(recipient.user_id, DIGEST_LIST))
 
     def text_for(self, recipient: Recipient) -> str:
-        return self.personal(self.text, recipient)
+        section = self.section_for(recipient).text
+        return self.personal(self.text, recipient).replace(self.slots.conversation.text, section)
 
     def html_for(self, recipient: Recipient) -> str:
-        return self.personal(self.html, recipient)
+        section = self.section_for(recipient).html
+        return self.personal(self.html, recipient).replace(self.slots.conversation.html, section)
 
     def message_for(self, recipient: Recipient, message_id: str) -> OutgoingMessage:
-        """This subscriber's message, Message-ID and unsubscribe link included."""
-        if self.data is None or not PLAIN_ADDRESS.match(recipient.email):
+        """This subscriber's message: Message-ID, unsubscribe link, subject and conversation."""
+        section = self.section_for(recipient)
+        if self.data is None or not section.fits or not PLAIN_ADDRESS.match(recipient.email):
             data = self.encoded_alone(recipient, message_id)
         else:
-            token = unsubscribe_token(recipient.user_id, DIGEST_LIST)
-            data = (
-                self.data.replace(self.slots.to.encode(), recipient.email.encode())
-                .replace(self.slots.message_id.encode(), message_id.encode())
-                .replace(self.slots.token.encode(), token.encode())
-            )
+            data = self.filled_in(recipient, message_id, section)
         envelope = envelope_sender(recipient.email, DIGEST_KIND, parseaddr(self.sender)[1])
         return OutgoingMessage(envelope, recipient.email, data, DIGEST_KIND)
+
+    def filled_in(self, recipient: Recipient, message_id: str, section: Section) -> bytes:
+        """The serialised edition with the subscriber's own in its slots."""
+        token = unsubscribe_token(recipient.user_id, DIGEST_LIST)
+        return (
+            self.data.replace(self.slots.to.encode(), recipient.email.encode())
+            .replace(self.slots.message_id.encode(), message_id.encode())
+            .replace(self.slots.token.encode(), token.encode())
+            .replace(self.slots.subject.encode(), self.subject_header(recipient))
+            .replace(self.slots.conversation.text.encode(), as_smtp_lines(section.text))
+            .replace(self.slots.conversation.html.encode(), as_smtp_lines(section.html))
+        )
+
+    def subject_header(self, recipient: Recipient) -> bytes:
+        replies = comment_count(recipient.conversation)
+        if replies not in self.subject_headers:
+            subject = digest_subject(self.content, replies)
+            self.subject_headers[replies] = encoded_header("Subject", subject)
+        return self.subject_headers[replies]
 
     def encoded_alone(self, recipient: Recipient, message_id: str) -> bytes:
         token = unsubscribe_token(recipient.user_id, DIGEST_LIST)
         return as_smtp_bytes(
-            subject=self.subject,
+            subject=self.subject_for(recipient),
             sender=self.sender,
             to=recipient.email,
             date=self.date,
@@ -162,54 +209,60 @@ class Edition:
         )
 
 
-def edition_words(wants_posts: bool, wants_bulletins: bool, content: DigestContent) -> str:
+def edition_words(wants_posts: bool, wants_bulletins: bool, with_conversation: bool) -> str:
     """What the footer says the reader follows: 'new posts and the threads you are in'."""
     lists = (
         (wants_posts, "new posts"),
         (wants_bulletins, "union bulletins"),
-        (bool(content.conversation), "the threads you are in"),
+        (with_conversation, "the threads you are in"),
     )
     return listed([words for wanted, words in lists if wanted])
 
 
-def render_edition(content: DigestContent, wants_posts: bool, wants_bulletins: bool) -> Edition:
-    """Render and serialise the digest for one choice of lists (through ``compose_email``)."""
+def render_edition(
+    content: DigestContent, key: tuple[bool, bool, bool], blocks: ThreadBlocks
+) -> Edition:
+    """Render and serialise the digest for one edition key (see ``Recipient.edition_key``),
+    through ``compose_email``."""
+    wants_posts, wants_bulletins, with_conversation = key
     chosen = content.chosen(wants_posts, wants_bulletins)
     slots = Slots.new()
     headers = list_headers(unsubscribe_link(slots.token))
     message = compose_email(
         slots.to,
-        digest_subject(chosen),
+        slots.subject,
         "digest",
         headers=headers,
         message_id=slots.message_id,
         content=chosen,
-        choice_words=edition_words(wants_posts, wants_bulletins, chosen),
+        conversation=slots.conversation if with_conversation else None,
+        choice_words=edition_words(wants_posts, wants_bulletins, with_conversation),
         edition=format_edition_date(edition_date(chosen)),
         unsubscribe_url=unsubscribe_link(slots.token),
         preferences_url=external_url("subscriptions.subscribe"),
     )
     sent_on = time.time()
     data = message.as_outgoing(sent_on).data if message.fits_smtp_lines else None
-    return Edition(
-        message.subject, message.text, message.html, message.sender, sent_on, slots, data
-    )
+    return Edition(chosen, message.text, message.html, message.sender, sent_on, slots, data, blocks)
 
 
 @dataclass
 class Editions:
-    """Editions of one content by choice, rendered on first use (one sender, one thread)."""
+    """Editions of one content by edition key, rendered on first use (one sender, one
+    thread), sharing the blocks of the conversations they carry."""
 
     content: DigestContent
-    rendered: dict[tuple[bool, bool], Edition] = field(default_factory=dict)
+    blocks: ThreadBlocks = field(default_factory=ThreadBlocks)
+    rendered: dict[tuple[bool, bool, bool], Edition] = field(default_factory=dict)
 
     def edition(self, recipient: Recipient) -> Edition | None:
         """The recipient's edition; None when nothing new matches their choice."""
-        if self.content.chosen(*recipient.choice).is_empty:
+        if self.content.chosen(*recipient.choice).is_empty and not recipient.conversation:
             return None
-        if recipient.choice not in self.rendered:
-            self.rendered[recipient.choice] = render_edition(self.content, *recipient.choice)
-        return self.rendered[recipient.choice]
+        key = recipient.edition_key
+        if key not in self.rendered:
+            self.rendered[key] = render_edition(self.content, key, self.blocks)
+        return self.rendered[key]
 
     def message_for(self, recipient: Recipient, message_id: str) -> OutgoingMessage | None:
         edition = self.edition(recipient)
@@ -221,11 +274,12 @@ class RunEditions:
     """A run's editions by the windows each delivery covers, rendered on first use."""
 
     contents: StreamContents
+    blocks: ThreadBlocks = field(default_factory=ThreadBlocks)
     by_windows: dict[Windows, Editions] = field(default_factory=dict)
 
     def editions_for(self, windows: Windows) -> Editions:
         if windows not in self.by_windows:
-            self.by_windows[windows] = Editions(self.contents.content_for(windows))
+            self.by_windows[windows] = Editions(self.contents.content_for(windows), self.blocks)
         return self.by_windows[windows]
 
     def message_for(
@@ -235,17 +289,12 @@ class RunEditions:
         message_id: str,
         conversation: Conversation = (),
     ) -> OutgoingMessage | None:
-        """The recipient's edition of the streams recorded for them; None when empty.
-
-        An edition with a conversation is the reader's own (its mute links name them), so
-        it is rendered for them alone."""
+        """The recipient's edition of the streams recorded for them, with the conversation
+        recorded for them; None when empty."""
         if not windows:
             return None
-        chosen = chosen_streams(recipient, windows)
-        editions = self.editions_for(windows)
-        if conversation:
-            editions = Editions(replace(editions.content, conversation=conversation))
-        return editions.message_for(chosen, message_id)
+        chosen = replace(chosen_streams(recipient, windows), conversation=conversation)
+        return self.editions_for(windows).message_for(chosen, message_id)
 
 
 def chosen_streams(recipient: Recipient, windows: Windows) -> Recipient:

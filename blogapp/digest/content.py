@@ -13,7 +13,6 @@ from ..extensions import db
 from ..models import Bulletin, DigestStream, Post
 from ..text import wrapped
 from ..urls import external_url
-from .conversation import Conversation, comment_count
 from .streams import StreamWindow, Windows
 
 #: A newly added union feed brings its back catalogue; items older than this stay out.
@@ -52,8 +51,6 @@ class DigestContent:
     window_end: datetime
     posts: tuple[DigestItem, ...] = ()
     bulletins: tuple[DigestItem, ...] = ()
-    #: One reader's own: the new comments on the threads they are in, by post.
-    conversation: Conversation = ()
 
     def chosen(self, wants_posts: bool, wants_bulletins: bool) -> "DigestContent":
         """The part of the content a subscriber with this choice gets."""
@@ -62,16 +59,11 @@ class DigestContent:
             self.window_end,
             self.posts if wants_posts else (),
             self.bulletins if wants_bulletins else (),
-            self.conversation,
         )
 
     @property
     def is_empty(self) -> bool:
-        return not self.posts and not self.bulletins and not self.conversation
-
-    @property
-    def conversation_count(self) -> int:
-        return comment_count(self.conversation)
+        return not self.posts and not self.bulletins
 
 
 def new_posts(start: datetime, end: datetime) -> list[Post]:

@@ -10,16 +10,17 @@ comments back to the reader's next edition.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import groupby
 
 from sqlalchemy import (
     ColumnElement,
     Connection,
-    Row,
     Select,
+    String,
+    cast,
     exists,
+    func,
     insert,
     or_,
     select,
@@ -30,7 +31,6 @@ from ..blog.queries import is_visible
 from ..comments.authors import public_author
 from ..extensions import db
 from ..following.operations import already_mailed, take_over_records
-from ..following.tokens import mute_token
 from ..models import (
     Comment,
     CommentState,
@@ -68,12 +68,12 @@ class ConversationComment:
 
 @dataclass(frozen=True)
 class ConversationThread:
-    """One post's new comments for one reader, with the link that mutes the post for them:
-    the first ``SHOWN_PER_THREAD`` shown, and how many more there are from ``more_url`` on."""
+    """One post's new comments for a reader: the first ``SHOWN_PER_THREAD`` shown, and how
+    many more there are from ``more_url`` on (readers with the same news share it)."""
 
+    post_id: int
     title: str
     url: str
-    mute_url: str
     comments: tuple[ConversationComment, ...]
     more: int = 0
     more_url: str = ""
@@ -213,28 +213,45 @@ def conversation_comment(row) -> ConversationComment:
     )
 
 
-@dataclass(frozen=True)
+@dataclass
 class Shown:
-    """What every reader's edition shows of the comments and posts in a batch, prepared once."""
+    """What readers' editions show of comments and posts: each prepared once, when first
+    needed, and kept for the editions that follow (a sender keeps one for its whole run)."""
 
-    comments: dict[int, ConversationComment]
-    posts: dict[int, tuple[str, str]]
+    comments: dict[int, ConversationComment] = field(default_factory=dict)
+    posts: dict[int, tuple[str, str]] = field(default_factory=dict)
+    #: Each thread made, by post and the comment ids it was made of.
+    threads: dict[tuple, ConversationThread] = field(default_factory=dict)
 
-    @classmethod
-    def read(cls, comment_ids: set[int], connection: Connection) -> "Shown":
-        if not comment_ids:
-            return cls({}, {})
-        rows = connection.execute(comment_rows().where(Comment.id.in_(comment_ids))).all()
-        post_ids = {row.post_id for row in rows}
-        posts = connection.execute(
-            select(Post.id, Post.title, Post.published_year, Post.published_month, Post.slug).where(
-                Post.id.in_(post_ids)
+    def read(self, comment_ids: set[int], connection: Connection) -> "Shown":
+        """Prepare those of ``comment_ids`` (and their posts) not prepared yet."""
+        missing = comment_ids - self.comments.keys()
+        if not missing:
+            return self
+        rows = connection.execute(comment_rows().where(Comment.id.in_(missing))).all()
+        self.comments.update((row.id, conversation_comment(row)) for row in rows)
+        new_posts = {row.post_id for row in rows} - self.posts.keys()
+        if new_posts:
+            posts = connection.execute(
+                select(
+                    Post.id, Post.title, Post.published_year, Post.published_month, Post.slug
+                ).where(Post.id.in_(new_posts))
             )
-        )
-        return cls(
-            {row.id: conversation_comment(row) for row in rows},
-            {post.id: (wrapped(post.title, HTML_WIDTH), post_address(post)) for post in posts},
-        )
+            self.posts.update(
+                (post.id, (wrapped(post.title, HTML_WIDTH), post_address(post))) for post in posts
+            )
+        return self
+
+    def conversation(self, threads: dict[int, list[int]]) -> Conversation:
+        """A reader's conversation from their comment ids by post (see ``Listed.by_thread``),
+        each thread made once for every reader who gets the same (read them first)."""
+        return tuple(self.thread(post_id, comment_ids) for post_id, comment_ids in threads.items())
+
+    def thread(self, post_id: int, comment_ids: list[int]) -> ConversationThread:
+        key = (post_id, tuple(comment_ids[: SHOWN_PER_THREAD + 1]), len(comment_ids))
+        if key not in self.threads:
+            self.threads[key] = thread_of(post_id, comment_ids, self)
+        return self.threads[key]
 
 
 def post_address(post) -> str:
@@ -243,74 +260,85 @@ def post_address(post) -> str:
     )
 
 
-def by_thread(rows: Iterable) -> dict[int, list]:
-    """(id, post_id, created_at) rows grouped by post, oldest first, the post with the oldest
-    news first."""
-    threads: dict[int, list] = {}
-    for row in sorted(rows, key=lambda row: (row.created_at, row.id)):
-        threads.setdefault(row.post_id, []).append(row)
-    return threads
+def shown_ids(threads: dict[int, list[int]]) -> set[int]:
+    return {comment_id for ids in threads.values() for comment_id in ids[:SHOWN_PER_THREAD]}
 
 
-def shown_ids(threads: dict[int, list]) -> set[int]:
-    return {row.id for rows in threads.values() for row in rows[:SHOWN_PER_THREAD]}
-
-
-def threads_of(reader_id: int, threads: dict[int, list], shown: Shown) -> Conversation:
-    return tuple(thread_of(reader_id, post_id, rows, shown) for post_id, rows in threads.items())
-
-
-def thread_of(reader_id: int, post_id: int, rows: list, shown: Shown) -> ConversationThread:
-    """One post's part of the conversation, its first comments shown and the rest linked
-    from the first one not shown."""
-    unshown = rows[SHOWN_PER_THREAD:]
+def thread_of(post_id: int, comment_ids: list[int], shown: Shown) -> ConversationThread:
+    """One post's part of the conversation: the first comments shown, and the rest counted
+    and linked from the first one not shown."""
     title, url = shown.posts[post_id]
+    first, rest = comment_ids[:SHOWN_PER_THREAD], comment_ids[SHOWN_PER_THREAD:]
     return ConversationThread(
+        post_id=post_id,
         title=title,
         url=url,
-        mute_url=external_url("following.mute_page", token=mute_token(reader_id, post_id)),
         comments=tuple(
-            comment for row in rows[:SHOWN_PER_THREAD] if (comment := shown.comments.get(row.id))
+            comment for comment_id in first if (comment := shown.comments.get(comment_id))
         ),
-        more=len(unshown),
-        more_url=external_url("comments.permalink", comment_id=unshown[0].id) if unshown else "",
+        more=len(rest),
+        more_url=external_url("comments.permalink", comment_id=rest[0]) if rest else "",
     )
 
 
-def listed_comments(comment_ids: set[int], connection: Connection) -> dict[int, Row]:
-    """Where each still shown comment stands in its thread: (id, post_id, created_at)."""
-    if not comment_ids:
-        return {}
-    rows = connection.execute(
-        select(Comment.id, Comment.post_id, Comment.created_at).where(
-            Comment.id.in_(comment_ids), Comment.state == CommentState.VISIBLE
+@dataclass(frozen=True)
+class Listed:
+    """Which of some comments are still shown, on which post, and in what order threads
+    show them (oldest first)."""
+
+    post_of: dict[int, int]
+    rank: dict[int, int]
+
+    @classmethod
+    def read(cls, comment_ids: set[int], connection: Connection) -> "Listed":
+        if not comment_ids:
+            return cls({}, {})
+        post_of = dict(
+            connection.execute(
+                select(Comment.id, Comment.post_id)
+                .where(Comment.id.in_(comment_ids), Comment.state == CommentState.VISIBLE)
+                .order_by(Comment.created_at, Comment.id)
+            ).all()
         )
+        return cls(post_of, {comment_id: rank for rank, comment_id in enumerate(post_of)})
+
+    def by_thread(self, comment_ids: Iterable[int]) -> dict[int, list[int]]:
+        """Those of ``comment_ids`` still shown, by post, oldest first, the post with the
+        oldest news first."""
+        threads: dict[int, list[int]] = {}
+        rank = self.rank
+        for comment_id in sorted((i for i in comment_ids if i in rank), key=rank.__getitem__):
+            threads.setdefault(self.post_of[comment_id], []).append(comment_id)
+        return threads
+
+
+def recorded_comment_ids(
+    delivery_ids: Iterable[int], connection: Connection
+) -> dict[int, list[int]]:
+    """The comment ids recorded for each delivery: a row per delivery, its ids joined in the
+    database (a reader in busy threads has hundreds, and a row for each costs more)."""
+    rows = connection.execute(
+        select(
+            MailedComment.delivery_id,
+            func.aggregate_strings(cast(MailedComment.comment_id, String), ","),
+        )
+        .where(MailedComment.delivery_id.in_(list(delivery_ids)))
+        .group_by(MailedComment.delivery_id)
     )
-    return {row.id: row for row in rows}
+    return {delivery_id: [int(part) for part in ids.split(",")] for delivery_id, ids in rows}
 
 
 def recorded_conversations(
-    delivery_ids: Iterable[int], connection: Connection
+    delivery_ids: Iterable[int], connection: Connection, shown: Shown
 ) -> dict[int, Conversation]:
     """The conversation recorded for each of some deliveries (read on the sender's own
     connection); comments held or removed since are left out. Many readers get the same
-    comments: each is read, and prepared to be shown, once for all of them."""
-    mailed = connection.execute(
-        select(MailedComment.delivery_id, MailedComment.user_id, MailedComment.comment_id)
-        .where(MailedComment.delivery_id.in_(list(delivery_ids)))
-        .order_by(MailedComment.delivery_id)
-    ).all()
-    listed = listed_comments({row.comment_id for row in mailed}, connection)
-    deliveries: dict[tuple[int, int], dict[int, list]] = {}
-    for delivery_id, group in groupby(mailed, key=lambda row: row.delivery_id):
-        group = list(group)
-        still_shown = (listed[row.comment_id] for row in group if row.comment_id in listed)
-        deliveries[delivery_id, group[0].user_id] = by_thread(still_shown)
-    shown = Shown.read(set().union(*map(shown_ids, deliveries.values())), connection)
-    return {
-        delivery_id: threads_of(reader_id, threads, shown)
-        for (delivery_id, reader_id), threads in deliveries.items()
-    }
+    comments and threads: each is prepared once, in ``shown``, which a sender keeps."""
+    by_delivery = recorded_comment_ids(delivery_ids, connection)
+    listed = Listed.read(set().union(*by_delivery.values()), connection)
+    threads = {delivery_id: listed.by_thread(ids) for delivery_id, ids in by_delivery.items()}
+    shown.read(set().union(*map(shown_ids, threads.values())), connection)
+    return {delivery_id: shown.conversation(each) for delivery_id, each in threads.items()}
 
 
 def conversation_between(reader_id: int, start: datetime, end: datetime) -> Conversation:
@@ -319,5 +347,5 @@ def conversation_between(reader_id: int, start: datetime, end: datetime) -> Conv
     if not comment_ids:
         return ()
     connection = db.session.connection()
-    threads = by_thread(listed_comments(set(comment_ids), connection).values())
-    return threads_of(reader_id, threads, Shown.read(shown_ids(threads), connection))
+    threads = Listed.read(set(comment_ids), connection).by_thread(comment_ids)
+    return Shown().read(shown_ids(threads), connection).conversation(threads)

@@ -7,7 +7,7 @@ the sender, which decides what has to be durable before the next SMTP step.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, Connection, Row, bindparam, or_, select, update
@@ -23,7 +23,7 @@ from ..models import (
 )
 from ..subscriptions.receiving import Mailing, may_receive_sql
 from .build import Recipient
-from .conversation import Conversation, recorded_conversations
+from .conversation import Conversation, Shown, recorded_conversations
 from .streams import Windows, recut, rewrite_windows, windows_of
 
 #: What the builder needs to know about a subscriber, read along with the claim.
@@ -92,6 +92,8 @@ class Ledger:
     run_start: datetime
     run_end: datetime
     claims_renewed_at: datetime | None = None
+    #: The conversation comments this sender has shown so far, kept for its next batches.
+    shown: Shown = field(default_factory=Shown)
 
     def due(self, now: datetime) -> tuple[ColumnElement[bool], ...]:
         """Unfinished deliveries of this run whose time has come."""
@@ -158,7 +160,7 @@ class Ledger:
         ]
         if not with_conversation:
             return {}
-        return recorded_conversations(with_conversation, self.connection)
+        return recorded_conversations(with_conversation, self.connection, self.shown)
 
     def windows_now(self, row: Row, recorded: dict[int, Windows]) -> Windows:
         """The recorded windows; those of a delivery not yet attempted follow the reader's

@@ -43,7 +43,7 @@ class Preview:
 
     @property
     def subject(self) -> str:
-        return self.edition.subject if self.edition else ""
+        return self.edition.subject_for(self.recipient) if self.edition else ""
 
     @property
     def text(self) -> str:
@@ -119,9 +119,10 @@ def digest_on(user: User, day: date) -> Preview:
     recipient = Recipient(user.id, user.email)
     if not windows:
         return Preview(DigestContent(previous, end), recipient, subscribed, None)
-    content = RunEditions(StreamContents()).editions_for(windows).content
-    editions = Editions(replace(content, conversation=conversation_in(user, windows)))
-    chosen = chosen_streams(recipient, windows)
+    editions = RunEditions(StreamContents()).editions_for(windows)
+    chosen = replace(
+        chosen_streams(recipient, windows), conversation=conversation_in(user, windows)
+    )
     return Preview(editions.content, chosen, subscribed, editions.edition(chosen))
 
 

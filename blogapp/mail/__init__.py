@@ -9,7 +9,7 @@ from email.utils import make_msgid, parseaddr
 from urllib.parse import urlsplit
 
 import css_inline
-from flask import current_app, render_template
+from flask import current_app, get_template_attribute, render_template
 
 from ..dates import utcnow
 from .caps import has_had_its_share, is_capped
@@ -40,6 +40,16 @@ def render_email(template: str, **context: object) -> tuple[str, str]:
     text = render_template(f"email/{template}.txt", **context)
     html = render_template(f"email/{template}.html", **context)
     return text, css_inline.inline(html)
+
+
+def render_email_piece(template: str, macro: str, *arguments: object) -> tuple[str, str]:
+    """The text and HTML of a piece of an email, from the macro ``macro`` of
+    ``email/<template>.txt`` and ``.html``, the HTML with the emails' stylesheet inlined
+    just as ``render_email`` inlines it in a whole message (to be put into one)."""
+    text = get_template_attribute(f"email/{template}.txt", macro)(*arguments)
+    html = get_template_attribute(f"email/{template}.html", macro)(*arguments)
+    stylesheet = current_app.jinja_env.get_template("email/_style.css").render()
+    return str(text), css_inline.inline_fragment(str(html), stylesheet)
 
 
 @dataclass(frozen=True)

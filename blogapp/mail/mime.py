@@ -46,3 +46,9 @@ def as_smtp_bytes(
     email.set_content(text, cte=encoding)
     email.add_alternative(html, subtype="html", cte=encoding)
     return email.as_bytes(policy=UNFOLDED_HEADERS)
+
+
+def encoded_header(name: str, value: str) -> bytes:
+    """A header's value as ``as_smtp_bytes`` writes it (encoded words where not ASCII)."""
+    folded = UNFOLDED_HEADERS.header_factory(name, value).fold(policy=UNFOLDED_HEADERS)
+    return folded.removeprefix(f"{name}: ").removesuffix(UNFOLDED_HEADERS.linesep).encode()

@@ -1,5 +1,6 @@
 """Building a digest email: a pure function of the content and the subscriber."""
 
+import re
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 
@@ -9,6 +10,8 @@ from itsdangerous import URLSafeSerializer
 from blogapp import create_app
 from blogapp.digest.build import Editions, Recipient, build_digest, digest_subject
 from blogapp.digest.content import DigestContent, DigestItem
+from blogapp.digest.conversation import ConversationComment, ConversationThread
+from blogapp.following.tokens import MUTE_SALT
 from blogapp.subscriptions.tokens import (
     InvalidUnsubscribeLink,
     read_unsubscribe_token,
@@ -18,6 +21,7 @@ from blogapp.subscriptions.tokens import (
 SATURDAY_MORNING = datetime(2016, 9, 24, 6, 0, tzinfo=UTC)  # 07:00 in London (BST)
 FRIDAY_MORNING = datetime(2016, 9, 23, 6, 0, tzinfo=UTC)
 MAX_SMTP_LINE = 998
+SECRET = "test-secret-key-that-is-long-enough"
 
 
 @pytest.fixture
@@ -25,7 +29,7 @@ def bare_app(tmp_path):
     app = create_app(
         {
             "TESTING": True,
-            "SECRET_KEY": "test-secret-key-that-is-long-enough",
+            "SECRET_KEY": SECRET,
             "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.db'}",
             "SITE_URL": "https://blog.example",
         }
@@ -77,6 +81,10 @@ def text_of(message) -> str:
 
 def html_of(message) -> str:
     return message.get_body(preferencelist=("html",)).get_content()
+
+
+def headers_but_the_boundary(message) -> list[tuple[str, str]]:
+    return [(name, value) for name, value in message.items() if name != "Content-Type"]
 
 
 @pytest.mark.parametrize(
@@ -208,10 +216,7 @@ def test_a_message_filled_in_is_the_message_encoded_on_its_own(bare_app):
         edition.encoded_alone(READER, "<a@blog.example>"), policy=policy.default
     )
 
-    def headers(message):
-        return [(name, value) for name, value in message.items() if name != "Content-Type"]
-
-    assert headers(filled) == headers(alone)
+    assert headers_but_the_boundary(filled) == headers_but_the_boundary(alone)
     assert filled.get_content_type() == alone.get_content_type() == "multipart/alternative"
     assert text_of(filled) == text_of(alone)
     assert html_of(filled) == html_of(alone)
@@ -229,3 +234,84 @@ def test_an_address_that_needs_quoting_and_a_line_too_long_for_8_bit_still_go(ba
     assert message["To"] == '"pat reader"@example.org'
     assert one_long_word in text_of(message)
     assert unsubscribe_token(9) in message["List-Unsubscribe"]
+
+
+def talk(post_id: int, *bodies: str) -> ConversationThread:
+    """A thread of the conversation with a comment per body, at 22:42 London time."""
+    return ConversationThread(
+        post_id=post_id,
+        title=f"Latest From Napo {post_id}",
+        url=f"https://blog.example/2016/09/latest-from-napo-{post_id}",
+        comments=tuple(
+            ConversationComment(
+                author="Anonymous",
+                created_at=datetime(2016, 9, 23, 21, 42, tzinfo=UTC),
+                first_lines=body,
+                url=f"https://blog.example/comments/{post_id}{number}",
+                text_lines=body,
+                html_lines=body,
+            )
+            for number, body in enumerate(bodies)
+        ),
+    )
+
+
+def mute_links(message, reader_id: int) -> set[tuple[int, int]]:
+    """Whom and which post each mute link in both parts names."""
+    named = set()
+    for part in (text_of(message), html_of(message)):
+        for token in re.findall(r"/threads/mute/([\w.-]+)", part):
+            named.add(tuple(URLSafeSerializer(SECRET, salt=MUTE_SALT).loads(token)))
+    return named
+
+
+def test_readers_with_conversations_share_the_edition_and_each_thread_s_rendering(bare_app):
+    shared, other = talk(41, "Caseloads are “unsafe”, & worse."), talk(42, "Agreed.")
+    ann = Recipient(7, "ann@example.org", conversation=(shared,))
+    bob = Recipient(8, "bob@example.org", conversation=(shared, other))
+    editions = Editions(content(1, 0))
+
+    messages = {
+        reader: parse(editions.message_for(reader, f"<{reader.user_id}@blog.example>"))
+        for reader in (ann, bob, READER)
+    }
+
+    assert len(editions.rendered) == 2, "one edition with a conversation, one without"
+    assert len(editions.blocks.rendered) == 2, "each thread rendered once"
+    assert messages[ann]["Subject"] == (
+        "1 new post and 1 reply — On Probation, Saturday 24 September 2016"
+    )
+    assert messages[bob]["Subject"].startswith("1 new post and 2 replies — ")
+    assert messages[READER]["Subject"].startswith("1 new post — ")
+    assert mute_links(messages[ann], 7) == {(7, 41)}
+    assert mute_links(messages[bob], 8) == {(8, 41), (8, 42)}
+    assert "CONVERSATION" not in text_of(messages[READER])
+    for message in messages.values():
+        assert b"slot" not in message.as_bytes()
+    assert "Caseloads are “unsafe”, &amp; worse." in html_of(messages[bob])
+    assert "Caseloads are “unsafe”, & worse." in text_of(messages[bob])
+    assert 'style="color: #1d4f91;">Mute this thread</a>' in html_of(messages[bob])
+
+
+def test_a_message_with_a_conversation_filled_in_is_the_message_encoded_on_its_own(bare_app):
+    reader = Recipient(7, "ann@example.org", conversation=(talk(41, "One\nTwo"), talk(42, "É")))
+    edition = Editions(content(2, 1)).edition(reader)
+    filled = parse(edition.message_for(reader, "<a@blog.example>"))
+    alone = message_from_bytes(
+        edition.encoded_alone(reader, "<a@blog.example>"), policy=policy.default
+    )
+
+    assert headers_but_the_boundary(filled) == headers_but_the_boundary(alone)
+    assert text_of(filled) == text_of(alone)
+    assert html_of(filled) == html_of(alone)
+    assert "  One\n  Two" in text_of(filled).replace("\r\n", "\n")
+
+
+def test_a_conversation_line_too_long_for_8_bit_still_goes(bare_app):
+    one_long_word = "É" * 600
+    reader = Recipient(7, "ann@example.org", conversation=(talk(41, one_long_word),))
+
+    outgoing = Editions(content(1, 0)).message_for(reader, "<a@blog.example>")
+
+    assert max(len(line) for line in outgoing.data.split(b"\r\n")) <= MAX_SMTP_LINE
+    assert one_long_word in text_of(parse(outgoing))
