@@ -1,10 +1,11 @@
 """Every benchmark, in turn, then the summary: ``make bench`` (``python -m bench``).
 
 Reading pages under gunicorn against hello world (1,000 and 10,000 posts), the daily digest
-at 5,000 and 50,000 subscribers, the digest with and without DKIM at 50,000 subscribers (5 %
-suppressed), a 50 MB Blogger import, that blog's export in each format and its backup and
-restore, 60 s of mixed load on SQLite (and on PostgreSQL when BENCH_POSTGRESQL_URL is set),
-and reading with Redis stopped or hung. Results land in bench/results/.
+at 5,000 and 50,000 subscribers (with and without everyone's conversation in it), the
+digest with and without DKIM at 50,000 subscribers (5 % suppressed), a 50 MB Blogger import,
+that blog's export in each format and its backup and restore, 60 s of mixed load on SQLite
+(and on PostgreSQL when BENCH_POSTGRESQL_URL is set), and reading with Redis stopped or
+hung. Results land in bench/results/.
 """
 
 import os
@@ -17,6 +18,7 @@ HERE = Path(__file__).resolve().parent
 STEPS = [
     ["pages.py", "--posts", "1000", "--posts", "10000"],
     ["digest.py", "--subscribers", "5000", "--subscribers", "50000"],
+    ["digest.py", "--conversation", "--subscribers", "5000", "--subscribers", "50000"],
     ["digest_signing.py", "--subscribers", "50000", "--suppressed", "0.05"],
     ["import_blogger.py", "sqlite"],
     ["export_backup.py"],

@@ -167,6 +167,9 @@ def summary() -> str:
         (RESULTS / "pages.svg").write_text(chart(pages))
     if digest := load("digest.json"):
         sections += ["### Daily digest, build and send", "", *digest_lines(digest), ""]
+    if digest := load("digest_conversation.json"):
+        title = "### Daily digest with everyone's conversation in it"
+        sections += [title, "", *digest_lines(digest), ""]
     if imports := load("import.json"):
         sections += ["### Blogger import", "", *import_lines(imports), ""]
     if exports := load("export_backup.json"):

@@ -5,8 +5,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..dates import utcnow
-from ..digest.preview import next_digest_for, queue_preview
-from ..digest.runs import delivery_counts, next_run_editions, next_window, recent_runs
+from ..digest.preview import next_edition_of, queue_preview
+from ..digest.runs import delivery_counts, next_run_editions, recent_runs
 from ..digest.schedule import next_digest_time
 from ..extensions import limiter
 from ..models import DeliveryState
@@ -24,8 +24,7 @@ def digest() -> Response:
     runs = recent_runs()
     page = render_template(
         "admin/digest.html",
-        preview=next_digest_for(current_user, now),
-        window=next_window(now),
+        preview=next_edition_of(current_user, now),
         next_time=next_digest_time(now),
         editions=next_run_editions(now),
         runs=runs,
@@ -40,7 +39,7 @@ def digest() -> Response:
 @limiter.limit("10 per hour", key_func=current_user_key)
 def send_digest_to_me() -> Response:
     """Email the next digest to the editor asking, and nobody else; records no run."""
-    preview = next_digest_for(current_user)
+    preview = next_edition_of(current_user)
     if preview.edition is None:
         flash("Nothing is new for you since the last digest, so there is nothing to send.", "info")
     else:

@@ -1,12 +1,20 @@
-"""Telling commenters about replies: one email per reply, for those who asked for them and
-whose conversation comes at once; recorded as mailed, so no other mail carries it again."""
+"""Telling commenters about replies at once, for those who asked for them and whose
+conversation comes at once: an email for a reply, unless they had conversation mail within
+the hour (then the next hourly mail of their threads carries it, see ``following.mailing``).
+Recorded as mailed, so no other mail carries it again."""
 
 from flask import current_app
 from sqlalchemy import literal, select
 
 from ..dates import utcnow
 from ..extensions import db
-from ..following.operations import already_mailed, has_muted, take_over_records
+from ..following.operations import (
+    already_mailed,
+    conversation_mail_interval,
+    had_conversation_mail_since,
+    has_muted,
+    take_over_records,
+)
 from ..mail import queue_email
 from ..models import Comment, CommentState, MailedComment, User
 from ..models.subscriptions import ConversationRhythm
@@ -29,6 +37,8 @@ def reply_recipient(reply: Comment) -> User | None:
         return None
     if has_muted(recipient.id, reply.post_id) or was_mailed(recipient.id, reply.id):
         return None
+    if had_conversation_mail_since(recipient.id, utcnow() - conversation_mail_interval()):
+        return None  # the hourly mail of their conversation carries it
     return recipient
 
 

@@ -11,13 +11,11 @@ from ..config import require_secret_key
 from ..dates import format_date_time, utcnow
 from ..mail.catcher import mail_for_this_command
 from ..mail.queue import send_queued_mail
-from ..subscriptions.receiving import Mailing, may_receive
 from .preview import (
     Preview,
     digest_on,
-    next_digest_for,
     next_digest_to,
-    next_edition_day,
+    next_edition_of,
     queue_preview,
 )
 from .runs import next_window, run_digest
@@ -61,12 +59,11 @@ def preview_command(email: str, as_html: bool, day: datetime | None) -> None:
     if day is not None:
         print_edition_on(digest_on(user, day.date()), as_html)
         return
-    if may_receive(user, Mailing.DIGEST):
-        print_edition_on(digest_on(user, next_edition_day(user)), as_html)
+    preview = next_edition_of(user)
+    if preview.subscribed:
+        print_edition_on(preview, as_html)
         return
-    preview = next_digest_for(user)
-    if not preview.subscribed:
-        click.echo(f"{user.email} does not subscribe; showing posts and bulletins.", err=True)
+    click.echo(f"{user.email} does not subscribe; showing posts and bulletins.", err=True)
     if preview.edition is None:
         start, _ = next_window(utcnow())
         click.echo(f"Nothing new for {user.email} since {format_date_time(start)}: no email.")

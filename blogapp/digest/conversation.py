@@ -14,30 +14,25 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import (
-    ColumnElement,
     Connection,
     Select,
     String,
     cast,
-    exists,
     func,
     insert,
-    or_,
     select,
 )
 from sqlalchemy.orm import aliased
 
-from ..blog.queries import is_visible
 from ..comments.authors import public_author
 from ..extensions import db
-from ..following.operations import already_mailed, take_over_records
+from ..following.operations import take_over_records
+from ..following.unsent import followed_comments, replies_to_readers
 from ..models import (
     Comment,
     CommentState,
-    FollowChoice,
     MailedComment,
     Post,
-    ThreadFollow,
     User,
 )
 from ..text import excerpt_of, wrapped
@@ -94,57 +89,6 @@ class Author:
     author_name: str | None
     account_name: str | None
     account_is_editor: bool = False
-
-
-def shown_to(reader_id: ColumnElement[int], start: datetime, end: datetime) -> tuple:
-    """A comment the reader may be sent: shown, in [start, end), on a visible post they have
-    not muted, not their own, and not mailed to them by anything that went out."""
-    muting = aliased(ThreadFollow)
-    muted = exists().where(
-        muting.user_id == reader_id,
-        muting.post_id == Comment.post_id,
-        muting.choice == FollowChoice.MUTED,
-    )
-    return (
-        Comment.state == CommentState.VISIBLE,
-        Comment.shown_from() >= start,
-        Comment.shown_from() < end,
-        or_(Comment.user_id.is_(None), Comment.user_id != reader_id),
-        is_visible(end),
-        ~muted,
-        ~already_mailed(reader_id, Comment.id),
-    )
-
-
-def followed_comments(start: datetime, end: datetime) -> Select:
-    """(reader, comment, shown from) for new comments in threads readers follow."""
-    return (
-        select(ThreadFollow.user_id, Comment.id, Comment.shown_from())
-        .join(Comment, Comment.post_id == ThreadFollow.post_id)
-        .join(Post, Post.id == Comment.post_id)
-        .where(
-            ThreadFollow.choice == FollowChoice.FOLLOWING,
-            Comment.shown_from() >= ThreadFollow.created_at,
-            *shown_to(ThreadFollow.user_id, start, end),
-        )
-    )
-
-
-def replies_to_readers(start: datetime, end: datetime) -> Select:
-    """(reader, comment, shown from) for replies to the comments of readers who want
-    replies."""
-    answered = aliased(Comment)
-    return (
-        select(answered.user_id, Comment.id, Comment.shown_from())
-        .join(answered, answered.id == Comment.reply_to_id)
-        .join(User, User.id == answered.user_id)
-        .join(Post, Post.id == Comment.post_id)
-        .where(
-            User.notify_replies.is_(True),
-            answered.state == CommentState.VISIBLE,
-            *shown_to(answered.user_id, start, end),
-        )
-    )
 
 
 def conversation_comments(starts: dict[int, datetime], end: datetime) -> dict[int, list[int]]:

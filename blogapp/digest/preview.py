@@ -140,6 +140,14 @@ def next_edition_day(user: User, now: datetime | None = None) -> date:
     return first
 
 
+def next_edition_of(user: User, now: datetime | None = None) -> Preview:
+    """The next edition ``user`` gets, by their own rhythms and with their conversation; for
+    someone who does not subscribe, the next digest of posts and bulletins."""
+    if may_receive(user, Mailing.DIGEST):
+        return digest_on(user, next_edition_day(user, now))
+    return next_digest_for(user, now)
+
+
 def queue_preview(preview: Preview, marked_as_test: bool = False) -> None:
     """Queue a preview for its reader only: no run, no delivery recorded (committed).
 

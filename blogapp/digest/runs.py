@@ -9,14 +9,14 @@ unfinished run. Calling it again when nothing is due does nothing.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import exists, func, insert, select, update
+from sqlalchemy import Row, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import changes
 from ..dates import format_date_time
 from ..extensions import db
 from ..mail import new_message_id
-from ..mail.sender import PassReport, SendOptions
+from ..mail.sender import PassReport, SendOptions, chunks
 from ..models import (
     UNFINISHED_STATES,
     DeliveryState,
@@ -40,9 +40,10 @@ from .streams import (
     RunStreams,
     StreamWindow,
     Windows,
-    digest_days,
     edition_counts,
+    is_due,
     reader_rhythms,
+    run_weekdays,
     run_windows,
     window_rows,
 )
@@ -59,6 +60,7 @@ STATE_WORDS = {
     DeliveryState.CANCELLED: "unsubscribed meanwhile",
     DeliveryState.SUPPRESSED: "suppressed (bounced or complained)",
     DeliveryState.BOUNCED: "sent, then bounced",
+    DeliveryState.SUPERSEDED: "carried by their next edition",
 }
 
 
@@ -179,6 +181,67 @@ def record_deliveries(run: DigestRun, windows: dict[int, Windows], now: datetime
     return len(rows)
 
 
+def waiting_to_retry(run: DigestRun, now: datetime) -> list[Row]:
+    """The windows of earlier runs' deliveries waiting to retry that no sender holds, with
+    their reader's rhythms (locked on PostgreSQL until the new run is committed)."""
+    return db.session.execute(
+        select(
+            DigestDelivery.id,
+            DigestDelivery.user_id,
+            DigestDeliveryWindow.stream,
+            DigestDeliveryWindow.window_start,
+            Subscription.posts_rhythm,
+            Subscription.bulletins_rhythm,
+            Subscription.conversation_rhythm,
+            Subscription.weekly_day,
+        )
+        .join(DigestDeliveryWindow, DigestDeliveryWindow.delivery_id == DigestDelivery.id)
+        .join(Subscription, Subscription.user_id == DigestDelivery.user_id)
+        .where(
+            DigestDelivery.run_id != run.id,
+            DigestDelivery.state == DeliveryState.PENDING,
+            or_(DigestDelivery.claimed_until.is_(None), DigestDelivery.claimed_until < now),
+        )
+        .with_for_update(skip_locked=True, of=DigestDelivery)
+    ).all()
+
+
+def all_due_again(windows: list[Row], weekdays: set[int]) -> bool:
+    """Whether a run on ``weekdays`` carries every stream of a waiting delivery again."""
+    rhythms = reader_rhythms(*windows[0][4:])
+    return all(
+        is_due(rhythms.by_stream[window.stream], rhythms.weekly_day, weekdays) for window in windows
+    )
+
+
+def supersede_waiting(run: DigestRun, now: datetime) -> dict[tuple[int, str], datetime]:
+    """Deliveries still waiting to retry (the mail server was down) whose every stream is
+    due again in this run are superseded (uncommitted): the reader's new edition reaches
+    back over them, so they get one email with everything, and nothing is lost if the
+    retries would have failed for good. Where their windows started, by reader and stream.
+
+    A delivery with a stream not due today (a weekly one, the day after) keeps waiting."""
+    weekdays = run_weekdays(run.window_start, run.window_end)
+    by_delivery: dict[int, list[Row]] = {}
+    for row in waiting_to_retry(run, now):
+        by_delivery.setdefault(row.id, []).append(row)
+    carried: dict[tuple[int, str], datetime] = {}
+    superseded = []
+    for delivery_id, windows in by_delivery.items():
+        if all_due_again(windows, weekdays):
+            superseded.append(delivery_id)
+            for window in windows:
+                key = (window.user_id, window.stream)
+                carried[key] = min(window.window_start, carried.get(key, window.window_start))
+    for chunk in chunks(superseded):
+        db.session.execute(
+            update(DigestDelivery)
+            .where(DigestDelivery.id.in_(chunk))
+            .values(state=DeliveryState.SUPERSEDED, next_attempt_at=None)
+        )
+    return carried
+
+
 def create_due_run(now: datetime) -> DigestRun | None:
     """Create the run for the latest digest time with all its deliveries, in one commit.
 
@@ -204,7 +267,9 @@ def create_due_run(now: datetime) -> DigestRun | None:
     except IntegrityError:
         db.session.rollback()
         return None
-    run.subscriber_count = record_deliveries(run, due_windows(RunStreams.for_run(start, end)), now)
+    carried = supersede_waiting(run, now)
+    streams = RunStreams.for_run(start, end, carried)
+    run.subscriber_count = record_deliveries(run, due_windows(streams), now)
     db.session.commit()
     return run
 
@@ -315,7 +380,7 @@ def next_run_editions(now: datetime) -> EditionCounts:
     """How many readers the next run sends daily, weekly and conversation-only editions (one
     grouped query)."""
     start, end = next_window(now)
-    weekdays = {day.weekday() for day in digest_days(start, end)}
+    weekdays = run_weekdays(start, end)
     chosen = (
         Subscription.posts_rhythm,
         Subscription.bulletins_rhythm,

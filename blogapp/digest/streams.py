@@ -10,7 +10,7 @@ edition (see ``conversation_rhythm``).
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Connection, func, select
@@ -133,23 +133,35 @@ class RunStreams:
     end: datetime
     last_ends: dict[tuple[int, str], datetime]
     weekdays: set[int]
+    #: Where the windows of superseded deliveries started (see ``runs.supersede_waiting``):
+    #: the reader's window of that stream reaches back at least that far.
+    carried: dict[tuple[int, str], datetime] = field(default_factory=dict)
 
     @classmethod
-    def for_run(cls, start: datetime, end: datetime) -> "RunStreams":
-        weekdays = {day.weekday() for day in digest_days(start, end)}
-        return cls(start, end, last_covered_ends(start, end), weekdays)
+    def for_run(
+        cls, start: datetime, end: datetime, carried: dict[tuple[int, str], datetime] | None = None
+    ) -> "RunStreams":
+        return cls(
+            start, end, last_covered_ends(start, end), run_weekdays(start, end), carried or {}
+        )
 
     def windows(self, user_id: int, rhythms: Rhythms) -> Windows:
         """The reader's due streams and their windows; empty when nothing is due today."""
         return tuple(
-            StreamWindow(
-                stream,
-                stream_start(self.last_ends.get((user_id, stream)), rhythm, self.start, self.end),
-                self.end,
-            )
+            StreamWindow(stream, self.window_start(user_id, stream, rhythm), self.end)
             for stream, rhythm in sorted(rhythms.by_stream.items())
             if is_due(rhythm, rhythms.weekly_day, self.weekdays)
         )
+
+    def window_start(self, user_id: int, stream: DigestStream, rhythm: Rhythm) -> datetime:
+        last_end = self.last_ends.get((user_id, stream))
+        start = stream_start(last_end, rhythm, self.start, self.end)
+        return min(start, self.carried.get((user_id, stream), start))
+
+
+def run_weekdays(start: datetime, end: datetime) -> set[int]:
+    """The weekdays of the digest times a run [start, end) stands for."""
+    return {day.weekday() for day in digest_days(start, end)}
 
 
 def window_rows(delivery_ids: dict[int, int], windows: dict[int, Windows]) -> list[dict]:

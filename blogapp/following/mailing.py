@@ -1,9 +1,12 @@
-"""Mailing followers the new comments on the threads they follow.
+"""Mailing readers whose conversation comes at once: the new comments on the threads they
+follow, and the replies to their comments that no reply notice carried (one had come within
+the hour).
 
 "Select what is not mailed yet, queue the mail, record it as mailed, commit": the queued mail
 and the record of what it carries are one transaction, so nothing goes twice. A reader gets at
-most one such mail every ``THREAD_MAIL_MINUTES``, carrying every thread they follow, oldest
-comment first; only shown comments, never their own, and "Anonymous" stays anonymous.
+most one such mail every ``THREAD_MAIL_MINUTES`` (a reply notice counts), carrying every thread
+with news for them, oldest comment first; only shown comments, never their own, and
+"Anonymous" stays anonymous.
 """
 
 import threading
@@ -13,20 +16,25 @@ from email.utils import formataddr
 from itertools import groupby
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..blog.queries import is_visible
 from ..dates import utcnow
 from ..extensions import db
 from ..mail import queue_email, site_domain
-from ..models import Comment, CommentState, FollowChoice, MailedComment, Post, ThreadFollow, User
+from ..models import Comment, FollowChoice, MailedComment, Post, ThreadFollow, User
 from ..subscriptions.receiving import account_may_receive_sql, conversation_at_once_sql
 from ..urls import external_url
-from .operations import already_mailed, take_over_records
+from .operations import mailed_recently, take_over_records
 from .tokens import stop_token
+from .unsent import followed_comments, replies_to_readers
 
 ONE_CLICK_POST = "List-Unsubscribe=One-Click"
+#: How far back the mail that comes at once looks for what it has not carried yet (a reader
+#: who moves from a weekly digest to at once gets the rest of the week).
+CATCH_UP = timedelta(days=7)
+#: The windows' ends are exclusive; a comment shown at this very moment goes too.
+JUST_AFTER = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True)
@@ -38,43 +46,44 @@ class FollowedThread:
     stop_link: str
 
 
-def mailed_recently(since: datetime) -> ColumnElement[bool]:
-    """The follower has had a thread mail (or a reply notice) after ``since``."""
-    return exists().where(
-        MailedComment.user_id == ThreadFollow.user_id,
-        MailedComment.mailed_at > since,
-        MailedComment.delivery_id.is_(None),
-    )
-
-
 def unmailed_comments(now: datetime) -> list[tuple[int, int]]:
-    """(reader, comment) for every shown comment a due follower has not been mailed yet."""
+    """(reader, comment) for every comment a due reader's conversation at once has not carried
+    yet: new comments in the threads they follow and replies to their comments."""
     interval = timedelta(minutes=current_app.config["THREAD_MAIL_MINUTES"])
-    statement = (
-        select(ThreadFollow.user_id, Comment.id)
-        .join(Comment, Comment.post_id == ThreadFollow.post_id)
-        .join(Post, Post.id == Comment.post_id)
-        .join(User, User.id == ThreadFollow.user_id)
-        .where(
-            ThreadFollow.choice == FollowChoice.FOLLOWING,
-            Comment.state == CommentState.VISIBLE,
-            Comment.created_at >= ThreadFollow.created_at,
-            Comment.created_at <= now,
-            or_(Comment.user_id.is_(None), Comment.user_id != ThreadFollow.user_id),
-            and_(is_visible(), account_may_receive_sql()),
-            conversation_at_once_sql(ThreadFollow.user_id),
-            ~already_mailed(ThreadFollow.user_id, Comment.id),
-            ~mailed_recently(now - interval),
-        )
-        .order_by(ThreadFollow.user_id, Comment.id)
+    due = (
+        account_may_receive_sql(),
+        conversation_at_once_sql(User.id),
+        ~mailed_recently(User.id, now - interval),
     )
-    return [(user_id, comment_id) for user_id, comment_id in db.session.execute(statement)]
+    start, end = now - CATCH_UP, now + JUST_AFTER
+    found = set()
+    for statement in (
+        followed_comments(start, end, *due),
+        replies_to_readers(start, end, *due),
+    ):
+        found.update(
+            (reader_id, comment_id) for reader_id, comment_id, _ in db.session.execute(statement)
+        )
+    return sorted(found)
 
 
-def followed_thread(user: User, comments: list[Comment]) -> FollowedThread:
+def followed_thread(user: User, comments: list[Comment], followed: set[int]) -> FollowedThread:
+    """A post's part of the mail; one the reader does not follow (replies to them) has no
+    stop link: their account page's setting stops those."""
     post = comments[0].post
-    return FollowedThread(
-        post, comments, external_url("following.stop_page", token=stop_token(user.id, post.id))
+    stop_link = external_url("following.stop_page", token=stop_token(user.id, post.id))
+    return FollowedThread(post, comments, stop_link if post.id in followed else "")
+
+
+def followed_posts(user: User, post_ids: set[int]) -> set[int]:
+    return set(
+        db.session.scalars(
+            select(ThreadFollow.post_id).where(
+                ThreadFollow.user_id == user.id,
+                ThreadFollow.post_id.in_(post_ids),
+                ThreadFollow.choice == FollowChoice.FOLLOWING,
+            )
+        )
     )
 
 
@@ -89,7 +98,8 @@ def threads_of(user: User, comment_ids: list[int]) -> list[FollowedThread]:
     by_post: dict[int, list[Comment]] = {}
     for comment in comments:
         by_post.setdefault(comment.post_id, []).append(comment)
-    return [followed_thread(user, kept) for kept in by_post.values()]
+    followed = followed_posts(user, set(by_post))
+    return [followed_thread(user, kept, followed) for kept in by_post.values()]
 
 
 def thread_mail_headers(stop_all: str) -> dict[str, str]:

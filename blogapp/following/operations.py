@@ -1,8 +1,10 @@
 """Following and muting threads: what a reader chose about a post's comments, and changing it."""
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Exists, delete, exists, or_, select
+from flask import current_app
+from sqlalchemy import ColumnElement, Exists, delete, exists, literal, or_, select
 
 from .. import changes
 from ..database import insert_unless_there
@@ -48,6 +50,25 @@ def already_mailed(
         )
         .exists()
     )
+
+
+def mailed_recently(reader_id: ColumnElement[int], since: datetime) -> ColumnElement[bool]:
+    """The reader has had conversation mail at once (thread mail or a reply notice) after
+    ``since``."""
+    return exists().where(
+        MailedComment.user_id == reader_id,
+        MailedComment.mailed_at > since,
+        MailedComment.delivery_id.is_(None),
+    )
+
+
+def conversation_mail_interval() -> timedelta:
+    """A reader gets at most one mail of their conversation at once in this long."""
+    return timedelta(minutes=current_app.config["THREAD_MAIL_MINUTES"])
+
+
+def had_conversation_mail_since(user_id: int, since: datetime) -> bool:
+    return bool(db.session.scalar(select(mailed_recently(literal(user_id), since))))
 
 
 def take_over_records(user_id: int, comment_ids: list[int]) -> None:

@@ -47,11 +47,19 @@ class DeliveryState(enum.StrEnum):
     SUPPRESSED = "suppressed"
     #: Sent, and a bounce report about it came back afterwards.
     BOUNCED = "bounced"
+    #: Still waiting to retry when the reader's next edition was made, which carries what it
+    #: held instead (one email, and nothing lost if the retries would have failed for good).
+    SUPERSEDED = "superseded"
 
 
 UNFINISHED_STATES = (DeliveryState.PENDING, DeliveryState.SENDING)
 #: A delivery in these states did not carry what it holds: the reader's next mail carries it.
-NOT_COVERING = (DeliveryState.FAILED, DeliveryState.CANCELLED, DeliveryState.SUPPRESSED)
+NOT_COVERING = (
+    DeliveryState.FAILED,
+    DeliveryState.CANCELLED,
+    DeliveryState.SUPPRESSED,
+    DeliveryState.SUPERSEDED,
+)
 
 
 class DigestDelivery(db.Model):

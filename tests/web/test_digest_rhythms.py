@@ -309,3 +309,42 @@ def test_preview_on_a_day_shows_what_that_reader_gets_that_day(app, runner, make
     assert bad_day.exit_code == 2
     assert "Invalid value for '--on'" in bad_day.output
     assert db.session.scalars(select(DigestDelivery)).all() == [], "nothing recorded"
+
+
+def test_an_edition_still_waiting_to_retry_next_morning_is_carried_by_the_next_one(
+    app, make_post, mailbox
+):
+    reader("daily@example.org", posts=Rhythm.DAILY)
+    reader("weekly@example.org", posts=Rhythm.WEEKLY)
+    titles = publish_every_evening(make_post, range(0, 3))
+    run_each_morning(range(1, 2), mailbox)  # Sunday's edition goes
+    mailbox.hang_up_after(0)
+    run_digest(clock=stopped_at(MONDAY))  # Monday's waits; then the server is off until Tuesday
+    mailbox.stop_hanging_up()
+
+    tuesday = run_each_morning(range(3, 4), mailbox)[3]
+
+    assert tuesday == ["daily@example.org", "weekly@example.org"], "one email each"
+    assert Counter(titles_to(mailbox, "daily@example.org")) == Counter(titles)
+    assert Counter(titles_to(mailbox, "weekly@example.org")) == Counter(titles[:2])
+    states = db.session.execute(
+        select(User.email, DigestDelivery.state)
+        .join(User, User.id == DigestDelivery.user_id)
+        .where(DigestDelivery.state != DeliveryState.SENT)
+    ).all()
+    assert states == [("daily@example.org", DeliveryState.SUPERSEDED)]
+
+
+def test_the_digest_page_shows_the_editor_their_own_next_edition(
+    app, client, editor, make_post, monkeypatch
+):
+    save_rhythms(editor, Rhythm.WEEKLY, Rhythm.NEVER, 4)  # Fridays
+    publish_every_evening(make_post, range(0, 3))
+    run_digest(clock=stopped_at(day(1)))  # Sunday's run; the editor's edition is Friday's
+    stop_the_app_clock(monkeypatch, day(1).replace(hour=12))
+    client.login(editor.email, TEST_PASSWORD)
+
+    page = client.get("/admin/digest").text
+
+    assert "Your edition of Friday, 30 September 2016, by your own choices" in page
+    assert "Subject:</strong> 3 new posts — On Probation, Friday 30 September 2016" in page

@@ -196,3 +196,35 @@ def test_the_follow_state_never_reaches_the_page_visitors_share(app, thread):
     shared = visitor.get(path_of(post)).text
     assert "Stop following" not in shared
     assert "Log in</a> to follow this thread" in shared
+
+
+def test_replies_come_at_once_then_with_the_hourly_mail_and_never_twice(
+    app, thread, clock, mailbox
+):
+    post, follower, writer, follower_client = thread
+    follower.notify_replies = True
+    follower.follow_on_comment = False
+    db.session.commit()
+    comment(follower_client, post, "What do others think?")
+    answered = comments_of(post)[0]
+    writer_client = app.test_client()
+    writer_client.login(writer.email, TEST_PASSWORD)
+    clock.advance(timedelta(minutes=1))
+
+    comment(writer_client, post, "The first answer.", reply_to=answered.id)
+    clock.advance(timedelta(minutes=10))
+    comment(writer_client, post, "The second answer.", reply_to=answered.id)
+    clock.advance(timedelta(minutes=10))
+    assert mail_followers() == 0, "one mail an hour at most"
+    assert len(mailbox.to(follower.email)) == 1
+    clock.advance(timedelta(minutes=41))
+    assert mail_followers() == 1
+    assert mail_followers() == 0
+
+    first, hourly = mailbox.to(follower.email)
+    assert "The first answer." in text_of(first)
+    assert "The second answer." in text_of(hourly)
+    assert "The first answer." not in text_of(hourly)
+    assert "Stop following this thread" not in text_of(hourly), "a thread they do not follow"
+    assert "/account" in text_of(hourly)
+    assert db.session.scalar(db.select(db.func.count()).select_from(MailedComment)) == 2
