@@ -311,21 +311,20 @@ def test_preview_on_a_day_shows_what_that_reader_gets_that_day(app, runner, make
     assert db.session.scalars(select(DigestDelivery)).all() == [], "nothing recorded"
 
 
-def test_an_edition_still_waiting_to_retry_next_morning_is_carried_by_the_next_one(
+def test_a_first_edition_still_waiting_to_retry_next_morning_is_carried_by_the_next_one(
     app, make_post, mailbox
 ):
     reader("daily@example.org", posts=Rhythm.DAILY)
     reader("weekly@example.org", posts=Rhythm.WEEKLY)
     titles = publish_every_evening(make_post, range(0, 3))
-    run_each_morning(range(1, 2), mailbox)  # Sunday's edition goes
     mailbox.hang_up_after(0)
-    run_digest(clock=stopped_at(MONDAY))  # Monday's waits; then the server is off until Tuesday
+    run_digest(clock=stopped_at(MONDAY))  # first editions wait; the server is off till Tuesday
     mailbox.stop_hanging_up()
 
     tuesday = run_each_morning(range(3, 4), mailbox)[3]
 
     assert tuesday == ["daily@example.org", "weekly@example.org"], "one email each"
-    assert Counter(titles_to(mailbox, "daily@example.org")) == Counter(titles)
+    assert Counter(titles_to(mailbox, "daily@example.org")) == Counter(titles[1:])
     assert Counter(titles_to(mailbox, "weekly@example.org")) == Counter(titles[:2])
     states = db.session.execute(
         select(User.email, DigestDelivery.state)
