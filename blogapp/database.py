@@ -72,9 +72,14 @@ def is_postgresql(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
 
 
+def insert_with_conflicts(model: type, dialect_name: str) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT in PostgreSQL's or SQLite's own words, which can say what to do ON CONFLICT."""
+    insert = postgresql.insert if dialect_name == "postgresql" else sqlite.insert
+    return insert(model)
+
+
 def insert_unless_there(model: type, unique: list[str], dialect_name: str) -> Insert:
     """An INSERT that does nothing when a row with the same ``unique`` columns is there
-    already (ON CONFLICT DO NOTHING, in PostgreSQL's or SQLite's words): one statement where
-    "look, then insert" would be two, and safe against another process doing the same."""
-    insert = postgresql.insert if dialect_name == "postgresql" else sqlite.insert
-    return insert(model).on_conflict_do_nothing(index_elements=unique)
+    already (ON CONFLICT DO NOTHING): one statement where "look, then insert" would be two,
+    and safe against another process doing the same."""
+    return insert_with_conflicts(model, dialect_name).on_conflict_do_nothing(index_elements=unique)

@@ -19,22 +19,27 @@ from sqlalchemy import (
     String,
     cast,
     func,
-    insert,
+    literal,
     select,
+    union,
 )
 from sqlalchemy.orm import aliased
 
 from ..comments.authors import public_author
+from ..database import insert_with_conflicts
 from ..extensions import db
-from ..following.operations import take_over_records
 from ..following.unsent import followed_comments, replies_to_readers
 from ..models import (
     Comment,
     CommentState,
+    DigestDelivery,
+    DigestDeliveryWindow,
+    DigestStream,
     MailedComment,
     Post,
     User,
 )
+from ..models.types import UTCDateTime
 from ..text import excerpt_of, wrapped
 from ..urls import external_url
 
@@ -105,26 +110,35 @@ def conversation_comments(starts: dict[int, datetime], end: datetime) -> dict[in
     return {reader_id: sorted(ids) for reader_id, ids in found.items()}
 
 
-def record_conversation(
-    delivery_ids: dict[int, int], picked: dict[int, list[int]], now: datetime
-) -> None:
-    """Record each reader's conversation comments as mailed by their delivery (uncommitted);
-    a record left by a delivery that never went out is taken over."""
-    rows = [
-        {
-            "user_id": user_id,
-            "comment_id": comment_id,
-            "delivery_id": delivery_ids[user_id],
-            "mailed_at": now,
-        }
-        for user_id, comment_ids in picked.items()
-        for comment_id in comment_ids
-    ]
-    if not rows:
-        return
-    for user_id, comment_ids in picked.items():
-        take_over_records(user_id, comment_ids)
-    db.session.execute(insert(MailedComment), rows)
+def record_conversation(run_id: int, since: datetime, end: datetime, now: datetime) -> None:
+    """Record, for each of the run's deliveries with a conversation window, the comments it
+    holds as mailed by that delivery (uncommitted): one INSERT … SELECT, as a run for many
+    readers in busy threads records millions. A record left by a delivery that never went
+    out is taken over (ON CONFLICT … DO UPDATE)."""
+    news = union(followed_comments(since, end), replies_to_readers(since, end)).subquery()
+    window = DigestDeliveryWindow
+    held = (
+        select(news.c.reader_id, news.c.comment_id, DigestDelivery.id, literal(now, UTCDateTime))
+        .join(DigestDelivery, DigestDelivery.user_id == news.c.reader_id)
+        .join(window, window.delivery_id == DigestDelivery.id)
+        .where(
+            DigestDelivery.run_id == run_id,
+            window.stream == DigestStream.CONVERSATION,
+            news.c.shown_from >= window.window_start,
+        )
+    )
+    statement = insert_with_conflicts(MailedComment, db.engine.dialect.name).from_select(
+        ["user_id", "comment_id", "delivery_id", "mailed_at"], held
+    )
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["user_id", "comment_id"],
+            set_={
+                "delivery_id": statement.excluded.delivery_id,
+                "mailed_at": statement.excluded.mailed_at,
+            },
+        )
+    )
 
 
 def comment_rows() -> Select:
@@ -269,7 +283,7 @@ def recorded_comment_ids(
         .where(MailedComment.delivery_id.in_(list(delivery_ids)))
         .group_by(MailedComment.delivery_id)
     )
-    return {delivery_id: [int(part) for part in ids.split(",")] for delivery_id, ids in rows}
+    return {delivery_id: list(map(int, ids.split(","))) for delivery_id, ids in rows}
 
 
 def recorded_conversations(

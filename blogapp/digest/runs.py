@@ -24,6 +24,7 @@ from ..models import (
     DigestDeliveryWindow,
     DigestRun,
     DigestStream,
+    MailedComment,
     Subscription,
     User,
 )
@@ -31,7 +32,7 @@ from ..subscriptions.receiving import Mailing, may_receive_sql
 from ..text import counted
 from .build import RunEditions
 from .content import StreamContents, content_for_window
-from .conversation import conversation_comments, record_conversation
+from .conversation import record_conversation
 from .lock import is_only_sender, sender_turn
 from .schedule import latest_digest_time, next_digest_time, previous_digest_time
 from .sending import digest_send_options, send_deliveries
@@ -142,15 +143,13 @@ def conversation_starts(windows: dict[int, Windows]) -> dict[int, datetime]:
     }
 
 
-def delivery_rows(
-    run_id: int, windows: dict[int, Windows], conversation: dict[int, list[int]]
-) -> list[dict]:
+def delivery_rows(run_id: int, windows: dict[int, Windows], contents: StreamContents) -> list[dict]:
     """One delivery per reader with a stream due: pending with its Message-ID, or skipped
-    when their windows hold nothing (the windows are recorded all the same: covered)."""
-    contents = StreamContents()
+    when their windows hold nothing (the windows are recorded all the same: covered). One
+    with a conversation window is pending until its conversation is known to be empty."""
     rows = []
     for user_id, user_windows in windows.items():
-        has_news = user_id in conversation or not contents.content_for(user_windows).is_empty
+        has_news = has_conversation(user_windows) or not contents.content_for(user_windows).is_empty
         rows.append(
             {
                 "run_id": run_id,
@@ -163,11 +162,27 @@ def delivery_rows(
     return rows
 
 
+def has_conversation(windows: Windows) -> bool:
+    return any(window.stream == DigestStream.CONVERSATION for window in windows)
+
+
+def skip_empty_conversations(delivery_ids: list[int]) -> None:
+    """Of deliveries with nothing but a conversation window, skip those whose conversation
+    holds no comment (uncommitted)."""
+    nothing_recorded = ~exists().where(MailedComment.delivery_id == DigestDelivery.id)
+    for chunk in chunks(delivery_ids):
+        db.session.execute(
+            update(DigestDelivery)
+            .where(DigestDelivery.id.in_(chunk), nothing_recorded)
+            .values(state=DeliveryState.SKIPPED_EMPTY, message_id=None)
+        )
+
+
 def record_deliveries(run: DigestRun, windows: dict[int, Windows], now: datetime) -> int:
     """Insert the run's deliveries, their stream windows and their readers' conversation
     comments (uncommitted); how many deliveries."""
-    conversation = conversation_comments(conversation_starts(windows), run.window_end)
-    rows = delivery_rows(run.id, windows, conversation)
+    contents = StreamContents()
+    rows = delivery_rows(run.id, windows, contents)
     if not rows:
         return 0
     db.session.execute(insert(DigestDelivery), rows)
@@ -177,7 +192,15 @@ def record_deliveries(run: DigestRun, windows: dict[int, Windows], now: datetime
         ).all()
     )
     db.session.execute(insert(DigestDeliveryWindow), window_rows(delivery_ids, windows))
-    record_conversation(delivery_ids, conversation, now)
+    starts = conversation_starts(windows)
+    if starts:
+        record_conversation(run.id, min(starts.values()), run.window_end, now)
+        only_talk = [
+            delivery_ids[user_id]
+            for user_id in starts
+            if contents.content_for(windows[user_id]).is_empty
+        ]
+        skip_empty_conversations(only_talk)
     return len(rows)
 
 

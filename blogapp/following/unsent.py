@@ -33,11 +33,20 @@ def shown_to(reader_id: ColumnElement[int], start: datetime, end: datetime) -> t
     )
 
 
+def labelled(reader_id: ColumnElement[int]) -> tuple[ColumnElement, ...]:
+    """The columns both selections give: reader_id, comment_id, shown_from."""
+    return (
+        reader_id.label("reader_id"),
+        Comment.id.label("comment_id"),
+        Comment.shown_from().label("shown_from"),
+    )
+
+
 def followed_comments(start: datetime, end: datetime, *also: ColumnElement[bool]) -> Select:
     """(reader, comment, shown from) for new comments in threads readers follow; ``also``
     may ask more of the reader, who is ``User``."""
     return (
-        select(ThreadFollow.user_id, Comment.id, Comment.shown_from())
+        select(*labelled(ThreadFollow.user_id))
         .join(User, User.id == ThreadFollow.user_id)
         .join(Comment, Comment.post_id == ThreadFollow.post_id)
         .join(Post, Post.id == Comment.post_id)
@@ -55,7 +64,7 @@ def replies_to_readers(start: datetime, end: datetime, *also: ColumnElement[bool
     replies; ``also`` may ask more of the reader, who is ``User``."""
     answered = aliased(Comment)
     return (
-        select(answered.user_id, Comment.id, Comment.shown_from())
+        select(*labelled(answered.user_id))
         .join(answered, answered.id == Comment.reply_to_id)
         .join(User, User.id == answered.user_id)
         .join(Post, Post.id == Comment.post_id)
