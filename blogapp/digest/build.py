@@ -1,11 +1,12 @@
 """Building digest emails: content and subscriber in, message out, no I/O.
 
-Everyone with the same choice gets the same email but for three things: the To
-address, the Message-ID and the unsubscribe token. So the email is rendered (Jinja,
-css-inline) and serialised once per choice — an *edition*, with slots for those
-three — and each subscriber's message is the edition with its slots filled. The
-result is exactly what rendering and serialising each message on its own would give,
-for a fraction of the cost (see bench/digest.py).
+Everyone with the same choice gets the same email but for the To address, the Message-ID,
+the unsubscribe token and, for a reader with a conversation, the subject's count of replies
+and the conversation section. So the email is rendered (Jinja, css-inline) and serialised
+once per choice — an *edition*, with slots for those — and each subscriber's message is the
+edition with its slots filled, their conversation put together from threads each rendered
+once (``thread_blocks``). The result is what rendering and serialising each message on its
+own gives (``Edition.encoded_alone``), for a fraction of the cost (see bench/digest.py).
 """
 
 import re
