@@ -24,7 +24,7 @@ from ..models import (
 from ..subscriptions.receiving import Mailing, may_receive_sql
 from .build import Recipient
 from .conversation import Conversation, Shown, recorded_conversations
-from .streams import Windows, recut, rewrite_windows, windows_of
+from .streams import Windows, has_conversation, recut, rewrite_windows, windows_of
 
 #: What the builder needs to know about a subscriber, read along with the claim.
 SUBSCRIBER_COLUMNS = (
@@ -154,9 +154,7 @@ class Ledger:
     def conversations(self, recorded: dict[int, Windows]) -> dict[int, Conversation]:
         """The conversation recorded for each delivery with a conversation window."""
         with_conversation = [
-            delivery_id
-            for delivery_id, windows in recorded.items()
-            if any(window.stream == DigestStream.CONVERSATION for window in windows)
+            delivery_id for delivery_id, windows in recorded.items() if has_conversation(windows)
         ]
         if not with_conversation:
             return {}

@@ -42,6 +42,7 @@ from .streams import (
     StreamWindow,
     Windows,
     edition_counts,
+    has_conversation,
     is_due,
     reader_rhythms,
     run_weekdays,
@@ -160,10 +161,6 @@ def delivery_rows(run_id: int, windows: dict[int, Windows], contents: StreamCont
             }
         )
     return rows
-
-
-def has_conversation(windows: Windows) -> bool:
-    return any(window.stream == DigestStream.CONVERSATION for window in windows)
 
 
 def skip_empty_conversations(delivery_ids: list[int]) -> None:

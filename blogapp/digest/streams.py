@@ -164,6 +164,10 @@ def run_weekdays(start: datetime, end: datetime) -> set[int]:
     return {day.weekday() for day in digest_days(start, end)}
 
 
+def has_conversation(windows: Windows) -> bool:
+    return any(window.stream == DigestStream.CONVERSATION for window in windows)
+
+
 def window_rows(delivery_ids: dict[int, int], windows: dict[int, Windows]) -> list[dict]:
     """Rows for ``DigestDeliveryWindow``: delivery ids by user, windows by user."""
     return [
